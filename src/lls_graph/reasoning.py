@@ -1,0 +1,277 @@
+"""Check the graph against the ontology and compute what it entails.
+
+Two jobs, two tools. HermiT (through owlready2; it needs Java) proves the asserted graph
+consistent with the OWL 2 DL ontology, e.g. nothing is both an organisation and a place.
+The materialisation a partner queries (every superclass type, every super-property,
+inverse, symmetric and transitive value) is then computed by a small fixpoint of OWL 2
+RL rules over the ontology's class and property hierarchy: HermiT, through owlready2,
+reports only the most specific types, and the rules are cheap and deterministic.
+
+Without Java the build says so and falls back to owlrl's pure-Python OWL 2 RL closure,
+labelled as such in the products; it also detects disjointness clashes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from .config import DEFAULT_BASE, Namespaces
+
+__all__ = [
+    "Entailment",
+    "Inconsistent",
+    "entail",
+    "facts_of",
+    "java_available",
+    "load_ontology",
+]
+
+HERMIT = "HermiT (owlready2) consistency check + OWL 2 RL rule closure"
+OWLRL = "OWL 2 RL closure (owlrl); HermiT not run: Java not found"
+
+
+class Inconsistent(Exception):
+    """The asserted graph contradicts the ontology."""
+
+
+@dataclass
+class Entailment:
+    """What reasoning added to the asserted graph, and how it was computed."""
+
+    graph: Graph
+    method: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_ontology(path: Path, ns: Namespaces) -> Graph:
+    """Parse the hand-edited ontology, moved under ``ns.base`` when another base is configured."""
+    graph = Graph(bind_namespaces="none").parse(path, format="turtle")
+    if ns.base == DEFAULT_BASE:
+        return graph
+
+    def move(term):
+        if isinstance(term, URIRef) and str(term).startswith(DEFAULT_BASE):
+            return URIRef(ns.base + str(term)[len(DEFAULT_BASE) :])
+        return term
+
+    moved = Graph(bind_namespaces="none")
+    for triple in graph:
+        moved.add(tuple(move(t) for t in triple))
+    return moved
+
+
+def facts_of(graph: Graph) -> Graph:
+    """The graph without its provenance axioms: what the reasoner needs to see."""
+    axioms = set(graph.subjects(RDF.type, OWL.Axiom))
+    facts = Graph(bind_namespaces="none")
+    for triple in graph:
+        if triple[0] not in axioms:
+            facts.add(triple)
+    return facts
+
+
+def java_available() -> bool:
+    return shutil.which(os.environ.get("LLS_JAVA", "java")) is not None
+
+
+# --------------------------------------------------------------------------- HermiT
+
+
+def _hermit_check(ontology: Graph, facts: Graph) -> None:
+    """Run HermiT on ontology + facts; raise :class:`Inconsistent` on a clash."""
+    import owlready2
+
+    owlready2.JAVA_EXE = shutil.which(os.environ.get("LLS_JAVA", "java")) or "java"
+    with tempfile.TemporaryDirectory(prefix="lls-hermit-") as tmp:
+        path = Path(tmp) / "union.nt"
+        (ontology + facts).serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        noise = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(noise), contextlib.redirect_stdout(noise):
+                world.get_ontology(path.as_uri()).load(format="ntriples")
+                owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            raise Inconsistent("HermiT: the graph is inconsistent with the ontology") from exc
+        finally:
+            world.close()
+
+
+# --------------------------------------------------------------------------- rule closure
+
+
+@dataclass
+class _TBox:
+    """The parts of the ontology the OWL 2 RL rules read."""
+
+    supers: dict[URIRef, set[URIRef]]
+    super_props: dict[URIRef, set[URIRef]]
+    inverse: dict[URIRef, set[URIRef]]
+    symmetric: set[URIRef]
+    transitive: set[URIRef]
+    domain: dict[URIRef, set[URIRef]]
+    range: dict[URIRef, set[URIRef]]
+    object_props: set[URIRef]
+    disjoint: list[set[URIRef]]
+
+    @classmethod
+    def of(cls, ontology: Graph) -> _TBox:
+        def closure(pairs: Iterable[tuple[URIRef, URIRef]]) -> dict[URIRef, set[URIRef]]:
+            direct: dict[URIRef, set[URIRef]] = defaultdict(set)
+            for a, b in pairs:
+                if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
+                    direct[a].add(b)
+            result: dict[URIRef, set[URIRef]] = {}
+            for start in list(direct):
+                seen, todo = set(), [start]
+                while todo:
+                    for nxt in direct.get(todo.pop(), ()):
+                        if nxt not in seen:
+                            seen.add(nxt)
+                            todo.append(nxt)
+                result[start] = seen - {start}
+            return result
+
+        equivalents = [(a, b) for a, b in ontology.subject_objects(OWL.equivalentClass)]
+        supers = closure([*ontology.subject_objects(RDFS.subClassOf), *equivalents,
+                          *((b, a) for a, b in equivalents)])  # fmt: skip
+        super_props = closure(ontology.subject_objects(RDFS.subPropertyOf))
+        inverse: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for a, b in ontology.subject_objects(OWL.inverseOf):
+            inverse[a].add(b)
+            inverse[b].add(a)
+
+        def by_prop(pred: URIRef) -> dict[URIRef, set[URIRef]]:
+            table: dict[URIRef, set[URIRef]] = defaultdict(set)
+            for p, c in ontology.subject_objects(pred):
+                if isinstance(c, URIRef) and c != RDFS.Literal and not str(c).startswith(str(RDF)):
+                    table[p].add(c)
+            return table
+
+        disjoint = [set(Collection(ontology, m)) for n in ontology.subjects(RDF.type, OWL.AllDisjointClasses)
+                    for m in ontology.objects(n, OWL.members)]  # fmt: skip
+        object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+        return cls(
+            supers=supers,
+            super_props=super_props,
+            inverse=inverse,
+            symmetric=set(ontology.subjects(RDF.type, OWL.SymmetricProperty)),
+            transitive=set(ontology.subjects(RDF.type, OWL.TransitiveProperty)),
+            domain=by_prop(RDFS.domain),
+            range=by_prop(RDFS.range),
+            object_props=object_props,
+            disjoint=disjoint,
+        )
+
+
+def _rule_closure(tbox: _TBox, facts: Graph) -> set[tuple]:
+    """Fixpoint of the OWL 2 RL rules cax-sco, prp-spo1, prp-inv, prp-symp, prp-trp, prp-dom, prp-rng."""
+    known = set(facts)
+    todo = list(known)
+    while todo:
+        new: set[tuple] = set()
+        for s, p, o in todo:
+            if p == RDF.type:
+                new.update((s, RDF.type, c) for c in tbox.supers.get(o, ()))
+                continue
+            if isinstance(s, BNode):
+                continue
+            new.update((s, sp, o) for sp in tbox.super_props.get(p, ()))
+            new.update((s, RDF.type, c) for c in tbox.domain.get(p, ()))
+            if isinstance(o, URIRef) and p in tbox.object_props:
+                new.update((o, RDF.type, c) for c in tbox.range.get(p, ()))
+                new.update((o, inv, s) for inv in tbox.inverse.get(p, ()))
+                if p in tbox.symmetric:
+                    new.add((o, p, s))
+                if p in tbox.transitive:
+                    new.update((s, p, o2) for o2 in facts.objects(o, p))
+                    new.update((s2, p, o) for s2 in facts.subjects(p, s))
+        todo = [t for t in new if t not in known]
+        known.update(todo)
+        for t in todo:
+            facts.add(t)
+    return known
+
+
+def _clashes(tbox: _TBox, graph: Graph, subjects: Iterable[URIRef]) -> list[str]:
+    clashes = []
+    for s in sorted(set(subjects)):
+        types = set(graph.objects(s, RDF.type))
+        for group in tbox.disjoint:
+            both = sorted(types & group)
+            if len(both) > 1:
+                clashes.append(f"{s} is both {' and '.join(both)}, which the ontology declares disjoint")
+    return clashes
+
+
+def _entailed(before: Graph, after: Iterable[tuple], ns: Namespaces, vocabulary: set[URIRef]) -> Graph:
+    """New triples about our data, in terms the ontology declares (no owl:Thing, no RDF axioms)."""
+    data = str(ns.id)
+    entailed = Graph(bind_namespaces="none")
+    for prefix, iri in ns.prefixes().items():
+        entailed.bind(prefix, iri)
+    for s, p, o in after:
+        if not (isinstance(s, URIRef) and str(s).startswith(data)) or (s, p, o) in before:
+            continue
+        if isinstance(o, Literal) or isinstance(o, BNode):
+            continue
+        if (p == RDF.type and o in vocabulary) or (p in vocabulary and p != RDF.type):
+            entailed.add((s, p, o))
+    return entailed
+
+
+def _vocabulary(ontology: Graph) -> set[URIRef]:
+    declared = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        declared.update(t for t in ontology.subjects(RDF.type, kind) if isinstance(t, URIRef))
+    declared.update((SKOS.Concept, SKOS.broader, SKOS.narrower, SKOS.inScheme))
+    return declared - {OWL.Thing, OWL.NamedIndividual}
+
+
+def _owlrl_closure(ontology: Graph, facts: Graph) -> Graph:
+    import owlrl
+
+    union = ontology + facts
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(union)
+    return union
+
+
+def entail(ontology: Graph, asserted: Graph, ns: Namespaces, *, use_hermit: bool | None = None) -> Entailment:
+    """Check ``asserted`` against ``ontology`` and return what it entails.
+
+    ``use_hermit`` None means: HermiT when Java is on the PATH, owlrl otherwise.
+    """
+    use_hermit = java_available() if use_hermit is None else use_hermit
+    facts = facts_of(asserted)
+    tbox = _TBox.of(ontology)
+    vocabulary = _vocabulary(ontology)
+    data_subjects = [s for s in facts.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ns.id))]
+    warnings: list[str] = []
+    if use_hermit:
+        _hermit_check(ontology, facts)
+        closed = Graph(bind_namespaces="none")
+        closed += facts
+        closed += ontology
+        after = _rule_closure(tbox, closed)
+        method = HERMIT
+    else:
+        warnings.append("Java not found: HermiT skipped, entailments are owlrl's OWL 2 RL closure")
+        closed = _owlrl_closure(ontology, facts)
+        after = set(closed)
+        method = OWLRL
+    clashes = _clashes(tbox, closed, data_subjects)
+    if clashes:
+        raise Inconsistent("; ".join(clashes))
+    return Entailment(_entailed(facts, after, ns, vocabulary), method, warnings)

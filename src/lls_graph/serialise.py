@@ -1,0 +1,53 @@
+"""Write graphs the same way every time, and never leave a half-written product.
+
+Partners diff our releases and the drift test compares bytes, so a product depends only
+on its triples: fixed prefixes, rdflib's ``longturtle`` in canonical order, no
+timestamps. Each file is written to a temporary sibling and renamed into place, so a
+failed build leaves the previous products untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from rdflib import BNode, Graph
+
+from .config import Namespaces
+
+__all__ = ["turtle_bytes", "write_atomically"]
+
+
+def turtle_bytes(graph: Graph, ns: Namespaces, header: str) -> bytes:
+    """Canonical Turtle of ``graph`` after a ``#`` comment header."""
+    out = Graph(bind_namespaces="none")
+    for prefix, iri in ns.prefixes().items():
+        out.bind(prefix, iri)
+    out += graph
+    # Without blank nodes longturtle's order is already canonical; canon=True costs 3x more.
+    canon = any(isinstance(term, BNode) for triple in graph for term in triple)
+    body = out.serialize(format="longturtle", canon=canon, encoding="utf-8")
+    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return lines.encode("utf-8") + b"\n" + body
+
+
+def write_atomically(files: Mapping[Path, bytes]) -> None:
+    """Write all files, or none: every temp file is complete before the first rename."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, content in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.chmod(tmp, 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged.append((Path(tmp), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
