@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from lls_graph.build import Products, build
 from lls_graph.config import Namespaces, Project
 from lls_graph.reasoning import HERMIT, OWLRL, Inconsistent, entail, java_available
-from lls_graph.validation import run_checks, shacl_violations
 
 ROOT = Path(__file__).resolve().parents[1]
 NS = Namespaces()
@@ -113,25 +112,13 @@ def test_provenance_of_a_statement_is_queryable(products: Products) -> None:
     assert "Istituto Ortopedico Galeazzi" in source.splitlines()[int(line) - 1]
 
 
-def test_check_query_fires_on_a_fact_without_evidence(products: Products, project: Project) -> None:
-    assert run_checks(products.ontology + products.asserted, project.checks) == []
-    broken = products.ontology + products.asserted
-    broken.add((ID.mind, LLS.focusArea, ID.oncology))  # no axiom, no quote
-    found = run_checks(broken, project.checks)
-    assert [v.check for v in found] == ["fact-without-evidence-violation"]
-    assert found[0].focus == str(ID.mind)
-
-
-def test_shacl_conforms_and_fires(products: Products, project: Project) -> None:
-    shapes = Graph().parse(project.shapes)
-    union = products.ontology + products.inferred
-    assert shacl_violations(union, shapes) == []
-    union.remove((ID["ls-value-added-lombardy-2022"], LLS.unit, None))
-    union.add((ID["ls-value-added-lombardy-2022"], LLS.obsValue, Literal("lots")))
-    found = shacl_violations(union, shapes)
-    assert {v.focus for v in found} == {str(ID["ls-value-added-lombardy-2022"])}
-    paths = " ".join(v.message for v in found)
-    assert "lls:unit" in paths and "lls:obsValue" in paths
+def test_the_provenance_query_of_the_ontology_readme_runs(products: Products) -> None:
+    readme = (ROOT / "ontology" / "README.md").read_text(encoding="utf-8")
+    query = readme.split("```sparql\n", 1)[1].split("```", 1)[0]
+    rows = list(products.asserted.query(query))
+    merged = {str(r.value) for r in rows if r.property == LLS.formedByMergerOf}
+    assert merged == {str(ID["istituto-ortopedico-galeazzi"]), str(ID["istituto-clinico-sant-ambrogio"])}
+    assert all(r.document == ID.brochure and str(r.quote) for r in rows)
 
 
 def test_every_quote_is_in_its_document(products: Products) -> None:

@@ -9,12 +9,13 @@ plus the asserted graph (entailed triples have premises, not quotes), in pyoxigr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from .config import DEFAULT_BASE, Namespaces
 
@@ -41,13 +42,20 @@ def shacl_violations(data: Graph, shapes: Graph) -> list[Violation]:
                                     allow_warnings=True)  # fmt: skip
     found = []
     for result in report.subjects(SH.focusNode, None):
-        shape = report.value(result, SH.sourceShape)
+        shape = _named_shape(shapes, report.value(result, SH.sourceShape))
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage) or "does not conform"
         where = f" (path {path.n3(shapes.namespace_manager)})" if path is not None else ""
         focus = str(report.value(result, SH.focusNode))
         found.append(Violation(f"shape {shape.n3(shapes.namespace_manager)}", focus, f"{message}{where}"))
     return sorted(set(found))
+
+
+def _named_shape(shapes: Graph, shape: Node) -> Node:
+    """The node shape a blank property shape belongs to, so a message names ``shapes:HubShape``."""
+    if isinstance(shape, BNode):
+        return next(iter(shapes.subjects(SH.property, shape)), shape)
+    return shape
 
 
 def to_store(graph: Graph) -> pyoxigraph.Store:
