@@ -75,7 +75,8 @@ def build(root: Path | None, seeds: Path | None, out: Path | None, base: str, re
     out_console = Console()
     out_console.print(table)
     out_console.print(f"records: {report.records}  triples: {report.triples_asserted} asserted, "
-                      f"{report.triples_inferred} inferred  time: {report.seconds}")  # fmt: skip
+                      f"{report.triples_inferred} inferred  time: "
+                      + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.seconds.items()))  # fmt: skip
     out_console.print(f"entailments: {report.method}")
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 HERMIT = "HermiT (owlready2) consistency check + OWL 2 RL rule closure"
-OWLRL = "OWL 2 RL closure (owlrl); HermiT not run: Java not found"
+OWLRL = "OWL 2 RL closure (owlrl), not a DL consistency check: HermiT not run"
 
 
 class Inconsistent(Exception):
@@ -253,7 +253,8 @@ def entail(ontology: Graph, asserted: Graph, ns: Namespaces, *, use_hermit: bool
 
     ``use_hermit`` None means: HermiT when Java is on the PATH, owlrl otherwise.
     """
-    use_hermit = java_available() if use_hermit is None else use_hermit
+    java = java_available()
+    use_hermit = java if use_hermit is None else use_hermit
     facts = facts_of(asserted)
     tbox = _TBox.of(ontology)
     vocabulary = _vocabulary(ontology)
@@ -267,7 +268,8 @@ def entail(ontology: Graph, asserted: Graph, ns: Namespaces, *, use_hermit: bool
         after = _rule_closure(tbox, closed)
         method = HERMIT
     else:
-        warnings.append("Java not found: HermiT skipped, entailments are owlrl's OWL 2 RL closure")
+        why = "asked for --reasoner owlrl" if java else "Java not found (set $LLS_JAVA or install a JRE)"
+        warnings.append(f"{why}: HermiT skipped, entailments are owlrl's OWL 2 RL closure")
         closed = _owlrl_closure(ontology, facts)
         after = set(closed)
         method = OWLRL
