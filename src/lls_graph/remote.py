@@ -150,7 +150,7 @@ def _body(exc: urllib.error.HTTPError) -> str:
 # --- queries (SPARQL 1.1 Protocol, through SPARQLWrapper) ------------------------------------------------
 
 
-def _wrapper(endpoint: Endpoint, text: str, graph: bool):  # -> SPARQLWrapper
+def _wrapper(endpoint: Endpoint, text: str, form: str):  # -> SPARQLWrapper
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
     sparql = SPARQLWrapper(endpoint.url, agent=USER_AGENT)
@@ -158,7 +158,8 @@ def _wrapper(endpoint: Endpoint, text: str, graph: bool):  # -> SPARQLWrapper
     sparql.setOnlyConneg(True)
     sparql.setTimeout(max(1, round(endpoint.timeout)))
     sparql.setQuery(text)
-    sparql.setReturnFormat(TURTLE if graph else JSON)
+    sparql.queryType = form  # our tokenizer's form: SPARQLWrapper's regex reads "add" in prose as ADD
+    sparql.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
     kind = endpoint.kind or server_kind(endpoint.url)
     if kind in SERVER_TIMEOUT:
         name, scale = SERVER_TIMEOUT[kind]
@@ -189,7 +190,7 @@ def remote_query(endpoint: Endpoint, text: str, form: str) -> Result:
     from .query import Result
 
     graph = form in ("CONSTRUCT", "DESCRIBE")
-    sparql = _wrapper(endpoint, text, graph)
+    sparql = _wrapper(endpoint, text, form)
     body, content_type = with_retries(endpoint, lambda: _send(sparql, endpoint))
     try:
         if graph:
