@@ -108,24 +108,26 @@ def render_html(iri: str, triples: list[ox.Triple], label: Callable[[ox.NamedNod
 
 
 def _collect(store: ox.Store, text: str, deadline: float) -> Result:
-    """Run and materialise ``text``, stopping between rows once ``deadline`` passed."""
+    """Run and materialise ``text``, stopping between rows once ``deadline`` passed.
+
+    pyoxigraph's result iterators belong to the thread that made them, so the iterator is
+    dropped here, before an exception carries this frame to the request thread.
+    """
     answer = store.query(text)
-    if isinstance(answer, ox.QueryBoolean):
-        return Result("ASK", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
-        rows = []
-        for solution in answer:
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ASK", boolean=bool(answer))
+        names = [v.value for v in answer.variables] if isinstance(answer, ox.QuerySolutions) else []
+        items = []
+        for item in answer:
             if time.monotonic() > deadline:
                 raise QueryTimeout
-            rows.append(tuple(solution[n] for n in names))
-        return Result("SELECT", names, rows)
-    triples = []
-    for triple in answer:
-        if time.monotonic() > deadline:
-            raise QueryTimeout
-        triples.append(triple)
-    return Result("CONSTRUCT", triples=triples)
+            items.append(tuple(item[n] for n in names) if names else item)
+        if isinstance(answer, ox.QuerySolutions):
+            return Result("SELECT", names, items)
+        return Result("CONSTRUCT", triples=items)
+    finally:
+        del answer
 
 
 class Handler(BaseHTTPRequestHandler):
