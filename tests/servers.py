@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-BIN = Path(os.environ.get("VIRTUAL_ENV", Path(__file__).resolve().parents[1] / ".venv")) / "bin"
+BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -31,7 +32,9 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr and process.stderr.read()}")
+            raise RuntimeError(
+                f"server exited with {process.returncode}: {process.stderr and process.stderr.read()}"
+            )
         try:
             urllib.request.urlopen(url, timeout=1).close()
             return

@@ -104,7 +104,9 @@ def test_competency_questions_through_the_api(project: Project, path: Path) -> N
 
 
 def test_reports_agree_with_the_competency_questions(project: Project) -> None:
-    actors = {r["actor"] for r in rows("report-actors-by-hub", project=project) if r["relation"] == "based in"}
+    actors = {
+        r["actor"] for r in rows("report-actors-by-hub", project=project) if r["relation"] == "based in"
+    }
     assert {(a,) for a in actors} == EXPECTED["cq-01-mind-members"]
     centres = rows("report-actors-by-hub", {"hub": "citta-della-salute"}, project=project)
     assert {(r["actor"],) for r in centres} == EXPECTED["cq-09-citta-della-salute-irccs"]
@@ -125,8 +127,9 @@ def test_an_iri_parameter_reads_ids_curies_and_iris(project: Project) -> None:
 def test_labels_follow_the_language(project: Project) -> None:
     italian = values(run_query("report-actors-by-hub", {"lang": "it"}, project=project))
     assert ("Università Statale di Milano", "based in") in italian
-    result = run_query("SELECT ?o WHERE { <https://w3id.org/lls/id/mind> <https://w3id.org/lls/ontology#hostsOrganisation> ?o }",
-                       project=project)  # fmt: skip
+    hosts = """PREFIX id: <https://w3id.org/lls/id/> PREFIX lls: <https://w3id.org/lls/ontology#>
+    SELECT ?o WHERE { id:mind lls:hostsOrganisation ?o }"""
+    result = run_query(hosts, project=project)
     store = open_store(project)
     _, cells = table_rows(result, label_lookup(store, "en"))
     assert {tuple(c) for c in cells} == EXPECTED["cq-01-mind-members"]
@@ -145,7 +148,9 @@ def test_query_any_rdf_file(tmp_path: Path) -> None:
     data = tmp_path / "partner.nt"
     data.write_text('<http://p.example/a> <http://www.w3.org/2000/01/rdf-schema#label> "A partner" .\n')
     assert rows("SELECT ?l WHERE { ?s ?p ?l }", data=[data]) == [{"l": "A partner"}]
-    result = CliRunner().invoke(main, ["query", "SELECT ?l WHERE { ?s ?p ?l }", "--data", str(data), "--format", "csv"])
+    result = CliRunner().invoke(
+        main, ["query", "SELECT ?l WHERE { ?s ?p ?l }", "--data", str(data), "--format", "csv"]
+    )
     assert result.output.splitlines() == ["l", "A partner"]
 
 
@@ -208,7 +213,9 @@ def test_exit_codes() -> None:
     assert _cli("cq-01", "--fail-empty", "--format", "csv").returncode == 0
     assert _cli("cq-07", "--fail-empty", "--format", "csv").returncode == 1  # not answered by the documents
     assert _cli("cq-07", "--format", "csv").returncode == 0
-    assert _cli("-", "--fail-empty", "--format", "json", stdin="ASK { ?s ?p 'no such value' }").returncode == 1
+    assert (
+        _cli("-", "--fail-empty", "--format", "json", stdin="ASK { ?s ?p 'no such value' }").returncode == 1
+    )
     broken = _cli("-", stdin="SELECT * WHERE {\n ?s ?p }")
     assert broken.returncode == 2 and "syntax error at line" in broken.stderr
     missing = _cli("no-such-query")
@@ -263,7 +270,15 @@ REFUSED = {
 
 @pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
 def test_untrusted_queries_are_refused_before_any_request(project: Project, case: str) -> None:
-    with scripted([(200, {"Content-Type": "application/sparql-results+json"}, b'{"head":{"vars":[]},"results":{"bindings":[]}}')]) as server:  # noqa: E501
+    with scripted(
+        [
+            (
+                200,
+                {"Content-Type": "application/sparql-results+json"},
+                b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+            )
+        ]
+    ) as server:
         text = REFUSED[case].replace("{url}", server.url)
         with pytest.raises(QueryFailed, match="refused"):
             run_query(text, project=project)

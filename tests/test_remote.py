@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = Project(root=ROOT)
 CATALOGUE = load_catalogue(ROOT / "queries")
 JSON_TYPE = {"Content-Type": "application/sparql-results+json"}
-ONE_ROW = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}})
+ONE_ROW = json.dumps(
+    {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +105,10 @@ def test_unsafe_queries_never_reach_the_endpoint() -> None:
 
 def test_an_endpoint_that_is_down_gives_a_clear_error() -> None:
     url = f"http://127.0.0.1:{free_port()}/sparql"
-    with pytest.raises(EndpointError, match="cannot reach http://127.0.0.1"):
+    with pytest.raises(EndpointError, match=r"cannot reach http://127\.0\.0\.1"):
         run_query("ASK {}", endpoint=Endpoint(url, timeout=2))
-    cli = subprocess.run([sys.executable, "-m", "lls_graph", "query", "cq-01", "--endpoint", url, "--timeout", "2"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    command = [sys.executable, "-m", "lls_graph", "query", "cq-01", "--endpoint", url, "--timeout", "2"]
+    cli = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 2 and "cannot reach" in cli.stderr
 
 
@@ -132,7 +134,7 @@ def test_429_then_200_is_retried_after_retry_after() -> None:
 
 def test_503_is_retried_with_backoff_then_given_up() -> None:
     with scripted([(503, {}, b"busy")]) as server:
-        with pytest.raises(EndpointError, match="HTTP 503.*after 3 attempts"):
+        with pytest.raises(EndpointError, match=r"HTTP 503.*after 3 attempts"):
             run_query("ASK {}", endpoint=Endpoint(server.url, retries=2, backoff=0.05))
         assert len(server.requests) == 3
 
@@ -144,7 +146,9 @@ def test_500_gives_a_clear_error() -> None:
         assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize("body", [b"<html>not results</html>", b'{"head": {"vars": ["x"]}, "results": 3}', b""])
+@pytest.mark.parametrize(
+    "body", [b"<html>not results</html>", b'{"head": {"vars": ["x"]}, "results": 3}', b""]
+)
 def test_a_malformed_answer_gives_a_clear_error(body: bytes) -> None:
     with scripted([(200, JSON_TYPE, body)]) as server, pytest.raises(EndpointError, match="malformed"):
         run_query("SELECT ?x WHERE { ?s ?p ?x }", endpoint=server.url)
@@ -157,7 +161,7 @@ def test_requests_identify_us_and_carry_credentials_never_shown(monkeypatch: pyt
         with pytest.raises(EndpointError) as caught:
             run_query("ASK {}", endpoint=Endpoint(server.url, kind="fuseki", timeout=7))
         assert "s3cret" not in str(caught.value) and "steward" not in str(caught.value)
-        method, _, headers, body = server.requests[0]
+        _, _, headers, body = server.requests[0]
         assert headers["User-Agent"] == USER_AGENT
         assert "timeout=7" in body.decode()  # the server's own timeout parameter
         cli = subprocess.run([sys.executable, "-m", "lls_graph", "query", "cq-01", "--endpoint", server.url],

@@ -65,7 +65,9 @@ def test_a_plain_http_client_queries_the_server(served: str) -> None:
     assert {(line,) for line in body.decode().splitlines()[1:]} == EXPECTED["cq-01-mind-members"]
     status, media, body = get(f"{served}/sparql", "application/sparql-results+json", CQ01.encode(),
                               "application/sparql-query")  # fmt: skip
-    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == len(EXPECTED["cq-01-mind-members"])
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == len(
+        EXPECTED["cq-01-mind-members"]
+    )
     status, media, body = get(f"{served}/sparql", "application/sparql-results+xml",
                               urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode(),
                               "application/x-www-form-urlencoded")  # fmt: skip
@@ -78,7 +80,11 @@ def test_the_server_answers_like_the_embedded_store(served: str, name: str) -> N
     local = run_query(name, {"lang": "it"} if name == "report-actors-by-hub" else None, project=PROJECT)
     remote = run_query(name, {"lang": "it"} if name == "report-actors-by-hub" else None, project=PROJECT,
                        endpoint=f"{served}/sparql")  # fmt: skip
-    assert (remote.rows, remote.boolean, set(remote.triples)) == (local.rows, local.boolean, set(local.triples))
+    assert (remote.rows, remote.boolean, set(remote.triples)) == (
+        local.rows,
+        local.boolean,
+        set(local.triples),
+    )
 
 
 def test_entities_dereference_by_content_negotiation(served: str) -> None:
@@ -119,7 +125,9 @@ def test_service_from_a_public_query_never_leaves_the_server(served: str) -> Non
 
 
 def test_syntax_errors_are_400_with_a_position(served: str) -> None:
-    status, _, body = get(f"{served}/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE {\n ?s ?p }"}))
+    status, _, body = get(
+        f"{served}/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE {\n ?s ?p }"})
+    )
     assert status == 400 and b"syntax error at line" in body
 
 
@@ -152,8 +160,8 @@ def test_serve_command_reports_a_busy_port() -> None:
     server = make_server(store=ox.Store(), port=0)
     try:
         port = server.server_address[1]
-        cli = subprocess.run([sys.executable, "-m", "lls_graph", "serve", "--port", str(port), "--root", str(ROOT)],
-                             capture_output=True, text=True, timeout=30)  # fmt: skip
+        command = [sys.executable, "-m", "lls_graph", "serve", "--port", str(port), "--root", str(ROOT)]
+        cli = subprocess.run(command, capture_output=True, text=True, timeout=30)
         assert cli.returncode == 2 and "error:" in cli.stderr
     finally:
         server.server_close()

@@ -106,10 +106,14 @@ def list_queries(root: Path | None, lang: str) -> None:
         click.echo("\t".join([name, entry.view, params or "-", title]))
 
 
+QUERY_FORMATS = ["table", "csv", "tsv", "json", "ttl", "jsonld"]
+
+
 def _endpoint_options(function):
     """The options shared by the commands that talk to a remote endpoint."""
-    function = click.option("--timeout", type=float, default=30.0, show_default=True,
-                            help="Client timeout in seconds (also sent as the server's timeout where known).")(function)  # fmt: skip
+    timeout = click.option("--timeout", type=float, default=30.0, show_default=True,
+                           help="Client timeout in seconds (also the server's, where known).")  # fmt: skip
+    function = timeout(function)
     return click.option("--retries", type=int, default=3, show_default=True,
                         help="Retries on HTTP 429/503 (honouring Retry-After).")(function)  # fmt: skip
 
@@ -117,20 +121,21 @@ def _endpoint_options(function):
 @main.command("query")
 @click.argument("query")
 @ROOT
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter (repeatable).")
 @click.option("--asserted", is_flag=True, help="Query the asserted graph instead of the inferred one.")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Query these RDF files instead of the built graph (repeatable).")  # fmt: skip
 @click.option("--endpoint", default=None, metavar="URL", help="Run the query on this SPARQL endpoint.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "ttl", "jsonld"]), default=None,
-              help="Output format (default: table on a terminal, else csv for SELECT/ASK, ttl for graphs).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None,
+              help="Default: table on a terminal, else csv (SELECT/ASK) or ttl (graphs).")  # fmt: skip
 @click.option("--lang", default="en", show_default=True, help="Label language of the table view (en, it).")
 @click.option("--fail-empty", is_flag=True, help="Exit 1 when there are no rows, no triples or ASK is false.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries reach the network).")
 @_endpoint_options
 def run_query_command(query: str, root: Path | None, params: tuple[str, ...], asserted: bool,
-                      data: tuple[Path, ...], endpoint: str | None, fmt: str | None, lang: str, fail_empty: bool,
-                      allow_service: bool, timeout: float, retries: int) -> None:  # fmt: skip
+                      data: tuple[Path, ...], endpoint: str | None, fmt: str | None, lang: str,
+                      fail_empty: bool, allow_service: bool, timeout: float,
+                      retries: int) -> None:  # fmt: skip
     """Run QUERY: a catalogue name (or unique prefix), a .rq file, or - for standard input.
 
     Exit codes: 0 answered; 1 no rows / false / no triples with --fail-empty; 2 error.
@@ -148,8 +153,8 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
     source: str | Path = sys.stdin.read() if query == "-" else Path(query) if query.endswith(".rq") else query
     target = Endpoint(endpoint, timeout=timeout, retries=retries) if endpoint else None
     try:
-        result = run_query(source, bound, project=project, asserted=asserted, data=list(data) if data else None,
-                           endpoint=target, allow_service=allow_service)  # fmt: skip
+        result = run_query(source, bound, project=project, asserted=asserted, endpoint=target,
+                           data=list(data) if data else None, allow_service=allow_service)  # fmt: skip
         graph = result.form in ("CONSTRUCT", "DESCRIBE")
         fmt = fmt or ("table" if sys.stdout.isatty() else "ttl" if graph else "csv")
         if fmt == "table":
@@ -161,7 +166,8 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
                 from .query import load_data
                 from .store import open_store
 
-                store = load_data(data) if data else open_store(project, "asserted" if asserted else "inferred")
+                which = "asserted" if asserted else "inferred"
+                store = load_data(data) if data else open_store(project, which)
             columns, cells = table_rows(result, label_lookup(store, lang))
             table = Table(*columns, caption=f"{len(cells)} row(s)")
             for row in cells:
@@ -179,7 +185,8 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
 @main.command("publish")
 @ROOT
 @click.option("--endpoint", required=True, metavar="URL", help="Graph Store Protocol URL (see README).")
-@click.option("--graph", "graph_iri", default=None, metavar="IRI", help="Named graph to replace (default graph if omitted).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="Named graph to replace (default: the default graph).")  # fmt: skip
 @click.option("--asserted", is_flag=True, help="Publish the asserted graph instead of the inferred one.")
 @_endpoint_options
 def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, asserted: bool, timeout: float,
@@ -204,7 +211,7 @@ def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, ass
 
 @main.command("serve")
 @ROOT
-@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free).")
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds allowed per query.")
 @click.option("--asserted", is_flag=True, help="Serve the asserted graph instead of the inferred one.")
 def serve_command(root: Path | None, port: int, time_limit: float, asserted: bool) -> None:

@@ -96,7 +96,7 @@ def render_html(iri: str, triples: list[ox.Triple], label: Callable[[ox.NamedNod
         if isinstance(term, ox.NamedNode):
             return f'<a href="{html.escape(term.value, quote=True)}">{text}</a>'
         if isinstance(term, ox.Literal) and term.language:
-            return f'{text} <small>@{html.escape(term.language)}</small>'
+            return f"{text} <small>@{html.escape(term.language)}</small>"
         return text
 
     body = "\n".join(f"<tr><td>{cell(t.predicate)}</td><td>{cell(t.object)}</td></tr>" for t in triples)
