@@ -64,6 +64,15 @@ def test_every_query_has_a_full_header(path: Path) -> None:
     assert entry.view in VIEWS
 
 
+def test_declared_parameters_are_variables_of_their_query() -> None:
+    from lls_graph.sparql import tokens
+
+    for name, entry in load_catalogue(ROOT / "queries").items():
+        variables = {t.text[1:] for t in tokens(entry.text) if t.kind == "var"}
+        for param in entry.params:
+            assert param.name in variables, f"{name}: parameter {param.name!r} is not a variable of the query"
+
+
 BAD_HEADERS = {
     "unknown key": ("# title: t\n# colour: red\nASK {}", 2),
     "not key-value": ("# title: t\n# description-it: d\n# just a comment\nASK {}", 3),
