@@ -179,5 +179,7 @@ def test_userinfo_in_the_url_is_not_shown() -> None:
 
 
 def test_publish_errors_are_clear() -> None:
+    with pytest.raises(EndpointError, match="not an absolute IRI"):
+        publish(Endpoint("http://127.0.0.1:9/store"), b"", "not an iri")
     with scripted([(403, {}, b"read-only")]) as server, pytest.raises(EndpointError, match="HTTP 403"):
         publish(Endpoint(server.url), PROJECT.asserted_graph.read_bytes())

@@ -266,6 +266,11 @@ def publish(endpoint: Endpoint, turtle: bytes, graph: str | None = None) -> Publ
 
     ``PUT`` has replace semantics, so publishing twice leaves one copy.
     """
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as exc:
+            raise EndpointError(f"--graph {graph!r} is not an absolute IRI ({exc})") from None
     local = sum(1 for _ in ox.parse(turtle, format=ox.RdfFormat.TURTLE))
     _request(endpoint, graph_url(endpoint.url, graph), "PUT", turtle, {"Content-Type": "text/turtle"})
     return PublishReport(endpoint.shown, graph, local, remote_triples(endpoint, graph))
