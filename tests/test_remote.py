@@ -183,3 +183,12 @@ def test_publish_errors_are_clear() -> None:
         publish(Endpoint("http://127.0.0.1:9/store"), b"", "not an iri")
     with scripted([(403, {}, b"read-only")]) as server, pytest.raises(EndpointError, match="HTTP 403"):
         publish(Endpoint(server.url), PROJECT.asserted_graph.read_bytes())
+
+
+def test_a_password_echoed_by_the_server_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLS_ENDPOINT_USER", "steward")
+    monkeypatch.setenv("LLS_ENDPOINT_PASSWORD", "s3cret-Pa55")
+    with scripted([(500, {}, b"bad login steward:s3cret-Pa55")]) as server:
+        with pytest.raises(EndpointError, match="HTTP 500") as caught:
+            run_query("ASK {}", endpoint=server.url)
+        assert "s3cret" not in str(caught.value)

@@ -107,7 +107,20 @@ def retry_after(value: str | None, default: float) -> float:
 
 
 def with_retries(endpoint: Endpoint, call: Callable[[], T], sleep: Callable[[float], None] = time.sleep) -> T:
-    """``call()``, retried on HTTP 429/503; other failures become an :class:`EndpointError`."""
+    """``call()``, retried on HTTP 429/503; other failures become an :class:`EndpointError`.
+
+    A server may echo a request in its error body, so the password is scrubbed from every message.
+    """
+    try:
+        return _attempts(endpoint, call, sleep)
+    except EndpointError as exc:
+        creds = endpoint.credentials()
+        if creds and creds[1] and creds[1] in str(exc):
+            raise EndpointError(str(exc).replace(creds[1], "***")) from None
+        raise
+
+
+def _attempts(endpoint: Endpoint, call: Callable[[], T], sleep: Callable[[float], None]) -> T:
     attempt = 0
     while True:
         try:
