@@ -124,6 +124,9 @@ def build(project: Project | None = None, ns: Namespaces | None = None, *, use_h
     if progress:
         progress("writing products")
     write_atomically(files)
+    from .store import write_stores  # the embedded query store, rebuilt from the files just written
+
+    write_stores(project)
     done = time.perf_counter()
     return BuildReport(
         triples_asserted=len(products.asserted),

@@ -1,0 +1,95 @@
+"""The embedded query store: a persistent pyoxigraph database beside the graph products.
+
+rdflib's SPARQL engine is 10-100x slower than pyoxigraph on our queries and re-parsing Turtle
+costs more than the query itself, so ``lls-graph build`` also writes ``graph/.store/inferred``
+and ``graph/.store/asserted`` (RocksDB, not committed). Each store remembers the SHA-256 of the
+Turtle file it was loaded from; a store whose file changed (a ``git pull``, another build) is
+rebuilt on first use, into a temporary folder renamed into place, so a reader never sees half
+a store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Project
+
+__all__ = ["GRAPHS", "ensure_store", "fingerprint", "is_fresh", "open_store", "source_of", "store_path",
+           "write_stores"]  # fmt: skip
+
+GRAPHS = ("inferred", "asserted")
+FINGERPRINT = "source.sha256"
+
+
+def source_of(project: Project, which: str) -> Path:
+    """The Turtle product a store is loaded from."""
+    if which not in GRAPHS:
+        raise ValueError(f"unknown graph {which!r}: one of {', '.join(GRAPHS)}")
+    return project.inferred_graph if which == "inferred" else project.asserted_graph
+
+
+def store_path(project: Project, which: str) -> Path:
+    return project.products / ".store" / which
+
+
+def fingerprint(path: Path) -> str:
+    """SHA-256 of the file's bytes (a few milliseconds): mtimes change on checkout, contents do not."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_fresh(project: Project, which: str) -> bool:
+    marker = store_path(project, which) / FINGERPRINT
+    source = source_of(project, which)
+    return marker.is_file() and source.is_file() and marker.read_text().strip() == fingerprint(source)
+
+
+def _load(source: Path, target: Path) -> None:
+    """Load ``source`` into a new store at ``target`` and record its fingerprint last."""
+    digest = fingerprint(source)
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE)
+    store.flush()
+    store.optimize()
+    del store
+    (target / FINGERPRINT).write_text(digest + "\n")
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_store(project: Project, which: str = "inferred") -> Path:
+    """The store of ``which``, (re)built when missing or stale; raise FileNotFoundError without a graph."""
+    source = source_of(project, which)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source} does not exist: run `lls-graph build` first")
+    target = store_path(project, which)
+    if not is_fresh(project, which):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{which}.", dir=target.parent))
+        try:
+            _load(source, staging)
+            _replace_dir(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def open_store(project: Project, which: str = "inferred") -> ox.Store:
+    """A read-only handle on the fresh store: many processes may read at once."""
+    return ox.Store.read_only(str(ensure_store(project, which)))
+
+
+def write_stores(project: Project) -> list[Path]:
+    """Bring both stores up to date with the products; ``build`` calls this after writing them."""
+    return [ensure_store(project, which) for which in GRAPHS]
