@@ -114,7 +114,9 @@ def _dataset(asserted: Graph, inferred: Graph, ns: Namespaces) -> Dataset:
     return ds
 
 
-def export_bytes(fmt: str, asserted: Graph, inferred: Graph, ns: Namespaces, use_inferred: bool = False) -> bytes:
+def export_bytes(
+    fmt: str, asserted: Graph, inferred: Graph, ns: Namespaces, use_inferred: bool = False
+) -> bytes:
     """The dump in ``fmt``; quad formats always carry both named graphs."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -131,7 +133,51 @@ def export_bytes(fmt: str, asserted: Graph, inferred: Graph, ns: Namespaces, use
         return _sorted_lines(graph.serialize(format="nt", encoding="utf-8"))
     if fmt == "jsonld":
         return _jsonld(graph, ns)
-    return graph.serialize(format="xml", encoding="utf-8")
+    return _rdfxml(graph, ns)
+
+
+def _qname(predicate: URIRef, prefixes: dict[str, str]) -> tuple[str, str]:
+    """Split a predicate into (prefix, local name) for an XML element; the longest namespace wins."""
+    for prefix, iri in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        local = str(predicate)[len(iri) :]
+        if str(predicate).startswith(iri) and local and local.replace("_", "a").replace("-", "a").isalnum():
+            if not local[0].isdigit():
+                return prefix, local
+    raise ValueError(f"predicate {predicate} has no XML-safe prefixed name")
+
+
+def _rdfxml(graph: Graph, ns: Namespaces) -> bytes:
+    """Flat RDF/XML, one sorted ``rdf:Description`` per subject (rdflib's writers iterate a set)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from rdflib import BNode, Literal
+
+    prefixes = ns.prefixes()
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    lines += [f"  xmlns:{prefix}={quoteattr(iri)}" for prefix, iri in prefixes.items()]
+    lines[-1] += ">"
+    by_subject: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in graph:
+        by_subject.setdefault(s, []).append((p, o))
+    for subject in sorted(by_subject, key=lambda t: t.n3()):
+        about = f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode) else (
+            f"rdf:about={quoteattr(str(subject))}")  # fmt: skip
+        lines.append(f"  <rdf:Description {about}>")
+        for p, o in sorted(by_subject[subject], key=lambda po: (po[0].n3(), po[1].n3())):
+            prefix, local = _qname(p, prefixes)
+            tag = f"{prefix}:{local}"
+            if isinstance(o, Literal):
+                attrs = f" xml:lang={quoteattr(o.language)}" if o.language else ""
+                if o.datatype is not None:
+                    attrs += f" rdf:datatype={quoteattr(str(o.datatype))}"
+                lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+            elif isinstance(o, BNode):
+                lines.append(f"    <{tag} rdf:nodeID={quoteattr(str(o))}/>")
+            else:
+                lines.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def ntriples_chunks(data: bytes, chunk_size: int) -> list[bytes]:
