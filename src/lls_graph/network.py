@@ -26,6 +26,7 @@ from .config import Namespaces, Project
 __all__ = [
     "FAMILIES",
     "EntityNotFound",
+    "find_query",
     "Network",
     "ecosystem",
     "ego_view",
@@ -306,8 +307,10 @@ def resolve(network: Network, name: str) -> str:
     if matches:
         listed = ", ".join(f"{local_name(m)} ({network.label(m)})" for m in matches)
         raise EntityNotFound(f"{name!r} names several entities: {listed}")
+    words = set(wanted.split())
     close = sorted(n for n, a in graph.nodes(data=True)
-                   if any(wanted in normalise_name(x) for x in a["names"]) or wanted in normalise_name(n))  # fmt: skip
+                   if any(words <= set(normalise_name(x).split()) or wanted in normalise_name(x) for x in a["names"])
+                   or wanted in normalise_name(n))  # fmt: skip
     hint = f"; did you mean: {', '.join(local_name(c) for c in close[:8])}" if close else ""
     raise EntityNotFound(f"no entity is named {name!r}{hint}")
 
@@ -359,7 +362,11 @@ def find_query(project: Project, name: str) -> Path:
 
 
 def query_graph(data_paths: Iterable[Path], query_path: Path) -> Graph:
-    """Run a CONSTRUCT query with pyoxigraph over RDF files and return the constructed triples."""
+    """Run a CONSTRUCT query with pyoxigraph over RDF files and return the constructed triples.
+
+    The types and labels of every resource in the result are added from the data, so the drawing
+    names its nodes even when the query only constructs the relations.
+    """
     import pyoxigraph as ox
 
     store = ox.Store()
@@ -369,5 +376,10 @@ def query_graph(data_paths: Iterable[Path], query_path: Path) -> Graph:
     result = store.query(query_path.read_text(encoding="utf-8"))
     if not isinstance(result, ox.QueryTriples):
         raise ValueError(f"{query_path.name} is not a CONSTRUCT (or DESCRIBE) query")
-    text = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+    triples = list(result)
+    resources = {t for triple in triples for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)}
+    for prop in (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+        for resource in sorted(resources, key=str):
+            triples.extend(q.triple for q in store.quads_for_pattern(resource, ox.NamedNode(str(prop)), None))
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     return Graph().parse(data=text.decode("utf-8"), format="nt")
