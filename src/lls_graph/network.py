@@ -26,10 +26,10 @@ from .config import Namespaces, Project
 __all__ = [
     "FAMILIES",
     "EntityNotFound",
-    "find_query",
     "Network",
     "ecosystem",
     "ego_view",
+    "find_query",
     "hub_view",
     "load_rdf",
     "normalise_name",
@@ -60,7 +60,17 @@ FAMILIES = (
 )
 
 #: Bookkeeping kinds that are not part of the ecosystem (their subclasses neither).
-EXCLUDED = ("Statistic", "Indicator", "Period", "Unit", "Qualifier", "Status", "Source", "Quote", "Discrepancy")
+EXCLUDED = (
+    "Statistic",
+    "Indicator",
+    "Period",
+    "Unit",
+    "Qualifier",
+    "Status",
+    "Source",
+    "Quote",
+    "Discrepancy",
+)
 
 #: Predicates that describe the RDF itself rather than a relation between actors.
 _SKIP_PREDICATE_NS = (str(RDF), str(RDFS), str(OWL))
@@ -301,7 +311,9 @@ def resolve(network: Network, name: str) -> str:
     by_id = sorted(n for n in graph if normalise_name(local_name(n)) == wanted)
     if len(by_id) == 1:
         return by_id[0]
-    matches = sorted(n for n, a in graph.nodes(data=True) if wanted in {normalise_name(x) for x in a["names"]})
+    matches = sorted(
+        n for n, a in graph.nodes(data=True) if wanted in {normalise_name(x) for x in a["names"]}
+    )
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -324,7 +336,9 @@ def _subnetwork(network: Network, nodes: Iterable[str], title: str) -> Network:
 def ego_view(network: Network, name: str, depth: int = 1) -> Network:
     """The entity and everything within ``depth`` relations of it, in either direction."""
     centre = resolve(network, name)
-    reach = nx.single_source_shortest_path_length(network.graph.to_undirected(as_view=True), centre, cutoff=depth)
+    reach = nx.single_source_shortest_path_length(
+        network.graph.to_undirected(as_view=True), centre, cutoff=depth
+    )
     return _subnetwork(network, reach, f"{network.label(centre)} (depth {depth})")
 
 
@@ -340,7 +354,9 @@ def specialisation_view(network: Network, name: str) -> Network:
     """A specialisation, its broader and narrower concepts, who works in them and their hubs."""
     spec = resolve(network, name)
     graph = network.graph
-    concepts = {spec} | {n for n in nx.all_neighbors(graph, spec) if graph.nodes[n]["family"].endswith("#Specialisation")}
+    concepts = {spec} | {
+        n for n in nx.all_neighbors(graph, spec) if graph.nodes[n]["family"].endswith("#Specialisation")
+    }
     actors = {a for c in concepts for a in graph.predecessors(c)}
     hubs = {h for a in actors for h in graph.nodes[a]["hubs"]}
     return _subnetwork(network, concepts | actors | hubs, network.label(spec))
@@ -377,7 +393,9 @@ def query_graph(data_paths: Iterable[Path], query_path: Path) -> Graph:
     if not isinstance(result, ox.QueryTriples):
         raise ValueError(f"{query_path.name} is not a CONSTRUCT (or DESCRIBE) query")
     triples = list(result)
-    resources = {t for triple in triples for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)}
+    resources = {
+        t for triple in triples for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)
+    }
     for prop in (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for resource in sorted(resources, key=str):
             triples.extend(q.triple for q in store.quads_for_pattern(resource, ox.NamedNode(str(prop)), None))

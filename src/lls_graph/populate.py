@@ -10,8 +10,8 @@ the same sources always mint the same IRIs and the graph has no blank nodes.
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, QB, RDF, RDFS, SDO, SKOS, XSD

@@ -149,7 +149,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def _parse(path: Path, shown: str) -> tuple[Any, list[SourceError]]:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader), []  # noqa: S506 (safe loader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -9,7 +9,7 @@ plus the asserted graph (entailed triples have premises, not quotes), in pyoxigr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
