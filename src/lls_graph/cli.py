@@ -56,7 +56,9 @@ def build(root: Path | None, seeds: Path | None, out: Path | None, base: str, re
             report = run_build(project, ns, use_hermit=use_hermit,
                                progress=lambda m: status.update(m) if err.is_terminal else None)  # fmt: skip
     except SourcesInvalid as exc:
-        err.print(f"[red]error:[/red] the curated sources have {len(exc.errors)} problem(s); nothing was written")
+        err.print(
+            f"[red]error:[/red] the curated sources have {len(exc.errors)} problem(s); nothing was written"
+        )
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
@@ -233,3 +235,244 @@ def serve_command(root: Path | None, port: int, time_limit: float, asserted: boo
         pass
     finally:
         server.server_close()
+
+# --- network: viz, analyse, path, match (issue 4) -------------------------------------------------
+
+DATA = click.option("--data", "data_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+                    help="RDF file(s) to draw instead of graph/lls.ttl (any syntax rdflib reads); repeatable.")  # fmt: skip
+LANG = click.option("--lang", type=click.Choice(["en", "it"]), default="en", show_default=True,
+                    help="Language of labels.")  # fmt: skip
+SEED = click.option("--seed", type=int, default=42, show_default=True, help="Seed of layouts and Louvain.")
+
+
+def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None = None):
+    """The ecosystem network of the asserted graph, of --data files, or of a CONSTRUCT query."""
+    from rdflib import Graph
+
+    from .network import ecosystem, find_query, load_rdf, query_graph
+
+    project = Project(root.resolve()) if root else Project()
+    ontology = Graph().parse(project.ontology) if project.ontology.exists() else Graph()
+    if query:
+        path = find_query(project, query)
+        data = query_graph(list(data_files) or [project.inferred_graph], path)
+        return ecosystem(data, ontology, title=f"{path.stem}"), project
+    files = list(data_files) or [project.asserted_graph]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)}: run `lls-graph build` first")
+    title = "Lombardy life-sciences ecosystem" if not data_files else ", ".join(f.name for f in data_files)
+    return ecosystem(load_rdf(files), ontology, title=title), project
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@ROOT
+@DATA
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file."
+)
+@click.option("--focus", help="Entity (id, label or alt label) at the centre of an ego network.")
+@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Hops around --focus.")
+@click.option("--hub", help="Draw one innovation hub, its organisations and their fields.")
+@click.option("--specialisation", help="Draw one specialisation, who works in it and their hubs.")
+@click.option("--query", help="Draw a CONSTRUCT query of the catalogue (queries/NAME.rq, or a .rq path).")
+@click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector"]), default="degree",
+              show_default=True, help="Node size measure.")  # fmt: skip
+@click.option(
+    "--png", type=click.Path(dir_okay=False, path_type=Path), help="Also save a screenshot (Chromium)."
+)
+@click.option("--title", help="Heading of the page.")
+@LANG
+@SEED
+def viz(
+    root, data_files, output, focus, depth, hub, specialisation, query, size_by, png, title, lang, seed
+) -> None:
+    """Write a self-contained interactive network page (no request, opens offline)."""
+    from .network import EntityNotFound, ego_view, hub_view, specialisation_view
+    from .viz import render_png, write_html
+
+    if sum(x is not None for x in (focus, hub, specialisation)) > 1:
+        raise click.UsageError("use at most one of --focus, --hub, --specialisation")
+    try:
+        network, _ = _network(root, data_files, query)
+        views = {"focus": lambda n: ego_view(n, focus, depth), "hub": lambda n: hub_view(n, hub),
+                 "specialisation": lambda n: specialisation_view(n, specialisation)}  # fmt: skip
+        for name, value in (("focus", focus), ("hub", hub), ("specialisation", specialisation)):
+            if value is not None:
+                network = views[name](network)
+        if title:
+            network.title = title
+        page = write_html(network, output, lang=lang, size_by=size_by, seed=seed)
+    except (EntityNotFound, ValueError, OSError) as exc:
+        _fail(exc)
+    layout = "precomputed layout, physics off" if page.precomputed else "physics layout (seeded)"
+    click.echo(
+        f"wrote {output}: {page.nodes} nodes, {page.edges} edges, {len(page.html.encode()) // 1024} KiB, {layout}"
+    )
+    if png:
+        try:
+            seconds = render_png(output, png)
+        except (FileNotFoundError, ImportError) as exc:
+            _fail(exc)
+        click.echo(f"wrote {png} (first stable drawing after {seconds:.2f} s)")
+
+
+@main.command()
+@ROOT
+@DATA
+@click.option("--top", type=int, default=10, show_default=True, help="Rows per ranking.")
+@click.option("--exclude", multiple=True, default=["Place"], show_default=True,
+              help="Class families left out of the analysis (repeatable; --exclude '' keeps all).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Data Cube observations of the metrics (default: graph/lls-metrics.ttl).")  # fmt: skip
+@click.option(
+    "--graphml", type=click.Path(dir_okay=False, path_type=Path), help="Export GraphML (Cytoscape)."
+)
+@click.option("--gexf", type=click.Path(dir_okay=False, path_type=Path), help="Export GEXF (Gephi).")
+@LANG
+@SEED
+def analyse(root, data_files, top, exclude, output, graphml, gexf, lang, seed) -> None:
+    """Centralities, communities, components and bridges; metrics written back as RDF."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .analysis import actor_graph, export_graph, metrics_graph, ranking
+    from .analysis import analyse as run_analysis
+    from .config import Namespaces
+    from .network import local_name
+    from .serialise import turtle_bytes, write_atomically
+
+    network, project = _network(root, data_files)
+    result = run_analysis(actor_graph(network, [e for e in exclude if e]), seed=seed)
+    console = Console()
+    name = lambda n: f"{network.label(n, lang)} ({local_name(n)})"  # noqa: E731
+    for measure in ("degree", "betweenness", "eigenvector"):
+        table = Table(title=f"{measure} centrality (top {top})")
+        table.add_column("#", justify="right")
+        table.add_column("entity")
+        table.add_column(measure, justify="right")
+        for i, (node, value) in enumerate(ranking(getattr(result, measure), top), start=1):
+            table.add_row(str(i), name(node), f"{value:.4f}")
+        console.print(table)
+    table = Table(title=f"communities (Louvain, seed {seed})")
+    table.add_column("#", justify="right")
+    table.add_column("size", justify="right")
+    table.add_column("members (highest degree first)")
+    groups = [c for c in result.communities if len(c) > 1]
+    for i, members in enumerate(groups[:top], start=1):
+        best = [m for m, _ in ranking({m: result.degree[m] for m in members}, 6)]
+        table.add_row(str(i), str(len(members)), "; ".join(network.label(m, lang) for m in best)
+                      + ("; ..." if len(members) > 6 else ""))  # fmt: skip
+    console.print(table)
+    console.print(f"communities: {len(result.communities)} ({len(groups)} with 2 or more members, "
+                  f"{len(result.communities) - len(groups)} single entities)")  # fmt: skip
+    sizes = [len(c) for c in result.components]
+    console.print(
+        f"components: {len(sizes)} (sizes {', '.join(map(str, sizes[:10]))}{', ...' if len(sizes) > 10 else ''})"
+    )
+    console.print(f"bridges: {len(result.bridges)}")
+    for u, v in result.bridges[:top]:
+        console.print(f"  {network.label(u, lang)} — {network.label(v, lang)}")
+    target = output or project.products / "lls-metrics.ttl"
+    header = ("Generated by `lls-graph analyse` from graph/lls.ttl: do not edit.\n"
+              "Network metrics as RDF Data Cube observations (qb:Observation, one per entity).")  # fmt: skip
+    ns = Namespaces()
+    write_atomically({target: turtle_bytes(metrics_graph(result, network, ns), ns, header)})
+    console.print(f"wrote {target}")
+    for path in (graphml, gexf):
+        if path:
+            export_graph(result, network, path, lang)
+            console.print(f"wrote {path}")
+    timings = ", ".join(f"{k} {v:.3f} s" for k, v in result.timings.items())
+    console.print(
+        f"{result.graph.number_of_nodes()} nodes, {result.graph.number_of_edges()} edges; {timings}"
+    )
+
+
+def _step_text(network, step, lang: str) -> str:
+    from .network import pick
+
+    relation = pick(network.graph.edges[step.source, step.target, step.relation]["label"], lang)
+    if step.forward:
+        return f"—{relation}→ {network.label(step.target, lang)}"
+    return f"←{relation}— {network.label(step.source, lang)}"
+
+
+@main.command()
+@ROOT
+@DATA
+@click.argument("source")
+@click.argument("target")
+@click.option("--limit", type=int, default=5, show_default=True, help="Most chains shown.")
+@LANG
+def path(root, data_files, source, target, limit, lang) -> None:
+    """How two entities are connected: the chains of relations along the shortest paths."""
+    import networkx as nx
+
+    from .analysis import relation_paths
+    from .network import EntityNotFound, resolve
+
+    network, _ = _network(root, data_files)
+    try:
+        a, b = resolve(network, source), resolve(network, target)
+        chains = relation_paths(network, a, b, limit)
+    except EntityNotFound as exc:
+        _fail(exc)
+    except nx.NetworkXNoPath:
+        click.echo(f"{network.label(a, lang)} and {network.label(b, lang)} are not connected")
+        sys.exit(1)
+    for i, chain in enumerate(chains, start=1):
+        start = chain[0].source if chain[0].forward else chain[0].target
+        steps = " ".join(_step_text(network, s, lang) for s in chain)
+        click.echo(f"{i}. {network.label(start, lang)} {steps}")
+        for s in chain:
+            click.echo(f"     {s.source} {s.relation} {s.target}")
+    click.echo(f"{len(chains)} chain(s) of {len(chains[0]) if chains else 0} relation(s)")
+
+
+@main.command()
+@ROOT
+@DATA
+@click.argument("entity", required=False)
+@click.option("--specialisation", help="Find partners for a field instead of an entity.")
+@click.option("--top", type=int, default=10, show_default=True, help="Most candidates shown.")
+@LANG
+def match(root, data_files, entity, specialisation, top, lang) -> None:
+    """Candidate partners, ranked by shared and complementary fields and closeness, with reasons."""
+    from .matching import match_entity, match_specialisation
+    from .network import EntityNotFound
+
+    if (entity is None) == (specialisation is None):
+        raise click.UsageError("give an ENTITY or --specialisation NAME (one of the two)")
+    network, _ = _network(root, data_files)
+    try:
+        subject, matches = match_entity(network, entity, top) if entity else match_specialisation(
+            network, specialisation, top)  # fmt: skip
+    except EntityNotFound as exc:
+        _fail(exc)
+    label = lambda n: network.label(n, lang)  # noqa: E731
+    click.echo(f"partners for {label(subject)} ({subject})")
+    for i, m in enumerate(matches, start=1):
+        click.echo(f"{i}. {label(m.node)}  score {m.score:g}")
+        if m.shared:
+            click.echo(f"   shares: {', '.join(label(s) for s in m.shared)}")
+        if m.complementary:
+            theirs: dict[str, list[str]] = {}
+            for mine, other in m.complementary:
+                theirs.setdefault(other, []).append(label(mine))
+            text = "; ".join(f"{label(t)} (~ {', '.join(sorted(ms))})" for t, ms in sorted(theirs.items()))
+            click.echo(f"   complements: {text}")
+        if m.path:
+            start = m.path[0].source if m.path[0].forward else m.path[0].target
+            steps = " ".join(_step_text(network, s, lang) for s in m.path)
+            click.echo(f"   path ({m.distance}): {label(start)} {steps}")
+        for s in m.sources:
+            where = f"{s['document']}:{s['line']}" if s.get("line") else s.get("document", "")
+            click.echo(f"   source: “{s['text']}” ({where})")
+    if not matches:
+        click.echo("no candidates")
