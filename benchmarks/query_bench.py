@@ -99,9 +99,7 @@ def main() -> None:
     cold = cold_cli(list(catalogue)[: args.cold], args.runs)
 
     print(f"graph: {graph_file.relative_to(ROOT)}, {len(memory)} triples, {len(catalogue)} catalogue queries")
-    print(
-        f"load Turtle: pyoxigraph {_ms(ox_load)}   rdflib {_ms(rdflib_load)}   ({rdflib_load / ox_load:.0f}x)"
-    )
+    print(f"load Turtle: pyoxigraph {_ms(ox_load)}   rdflib {_ms(rdflib_load)}   ({rdflib_load / ox_load:.0f}x)")
     print(f"build persistent store (once, when stale): {_ms(rebuild)}")
     print(f"cold `lls-graph query NAME --format csv`, median of {args.runs}:")
     for name, seconds in cold.items():

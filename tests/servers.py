@@ -32,9 +32,7 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"server exited with {process.returncode}: {process.stderr and process.stderr.read()}"
-            )
+            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr and process.stderr.read()}")
         try:
             urllib.request.urlopen(url, timeout=1).close()
             return

@@ -46,8 +46,9 @@ def test_byte_identical_across_hash_seeds(tmp_path: Path, fresh: Project, projec
     for seed in ("1", "2", "3"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "lls_graph", "build", "--root", str(project.root), "--seeds",
-                        str(project.documents), "--out", str(out)], check=True, env=env, capture_output=True)  # fmt: skip
+        command = [sys.executable, "-m", "lls_graph", "build", "--root", str(project.root),
+                   "--seeds", str(project.documents), "--out", str(out)]  # fmt: skip
+        subprocess.run(command, check=True, env=env, capture_output=True)
         for name in ("lls.ttl", "lls-inferred.ttl"):
             assert (out / name).read_bytes() == (fresh.products / name).read_bytes(), (seed, name)
 
@@ -130,4 +131,5 @@ def test_every_quote_is_in_its_document(products: Products) -> None:
     for quote in quotes:
         document = documents[products.asserted.value(quote, LLS.quotedFrom)]
         assert document.locate(str(products.asserted.value(quote, LLS.quoteText))) == int(
-            products.asserted.value(quote, LLS.lineNumber))
+            products.asserted.value(quote, LLS.lineNumber)
+        )

@@ -59,7 +59,7 @@ def _known(term: URIRef) -> bool | None:
     """True/False for a term of a pinned vocabulary; None for our own or other IRIs."""
     for vocabulary in PINNED:
         base = str(vocabulary)
-        name = str(term)[len(base):]
+        name = str(term)[len(base) :]
         if str(term).startswith(base) and name and "/" not in name:
             return name in vocabulary.__annotations__ or name in getattr(vocabulary, "_extras", [])
     return None

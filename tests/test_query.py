@@ -113,9 +113,7 @@ def test_competency_questions_through_the_api(project: Project, path: Path) -> N
 
 
 def test_reports_agree_with_the_competency_questions(project: Project) -> None:
-    actors = {
-        r["actor"] for r in rows("report-actors-by-hub", project=project) if r["relation"] == "based in"
-    }
+    actors = {r["actor"] for r in rows("report-actors-by-hub", project=project) if r["relation"] == "based in"}
     assert {(a,) for a in actors} == EXPECTED["cq-01-mind-members"]
     centres = rows("report-actors-by-hub", {"hub": "citta-della-salute"}, project=project)
     assert {(r["actor"],) for r in centres} == EXPECTED["cq-09-citta-della-salute-irccs"]
@@ -157,9 +155,7 @@ def test_query_any_rdf_file(tmp_path: Path) -> None:
     data = tmp_path / "partner.nt"
     data.write_text('<http://p.example/a> <http://www.w3.org/2000/01/rdf-schema#label> "A partner" .\n')
     assert rows("SELECT ?l WHERE { ?s ?p ?l }", data=[data]) == [{"l": "A partner"}]
-    result = CliRunner().invoke(
-        main, ["query", "SELECT ?l WHERE { ?s ?p ?l }", "--data", str(data), "--format", "csv"]
-    )
+    result = CliRunner().invoke(main, ["query", "SELECT ?l WHERE { ?s ?p ?l }", "--data", str(data), "--format", "csv"])
     assert result.output.splitlines() == ["l", "A partner"]
 
 
@@ -222,9 +218,7 @@ def test_exit_codes() -> None:
     assert _cli("cq-01", "--fail-empty", "--format", "csv").returncode == 0
     assert _cli("cq-07", "--fail-empty", "--format", "csv").returncode == 1  # not answered by the documents
     assert _cli("cq-07", "--format", "csv").returncode == 0
-    assert (
-        _cli("-", "--fail-empty", "--format", "json", stdin="ASK { ?s ?p 'no such value' }").returncode == 1
-    )
+    assert _cli("-", "--fail-empty", "--format", "json", stdin="ASK { ?s ?p 'no such value' }").returncode == 1
     broken = _cli("-", stdin="SELECT * WHERE {\n ?s ?p }")
     assert broken.returncode == 2 and "syntax error at line" in broken.stderr
     missing = _cli("no-such-query")

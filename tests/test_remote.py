@@ -30,9 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = Project(root=ROOT)
 CATALOGUE = load_catalogue(ROOT / "queries")
 JSON_TYPE = {"Content-Type": "application/sparql-results+json"}
-ONE_ROW = json.dumps(
-    {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}
-)
+ONE_ROW = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}})
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +144,7 @@ def test_500_gives_a_clear_error() -> None:
         assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize(
-    "body", [b"<html>not results</html>", b'{"head": {"vars": ["x"]}, "results": 3}', b""]
-)
+@pytest.mark.parametrize("body", [b"<html>not results</html>", b'{"head": {"vars": ["x"]}, "results": 3}', b""])
 def test_a_malformed_answer_gives_a_clear_error(body: bytes) -> None:
     with scripted([(200, JSON_TYPE, body)]) as server, pytest.raises(EndpointError, match="malformed"):
         run_query("SELECT ?x WHERE { ?s ?p ?x }", endpoint=server.url)

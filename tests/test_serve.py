@@ -65,9 +65,7 @@ def test_a_plain_http_client_queries_the_server(served: str) -> None:
     assert {(line,) for line in body.decode().splitlines()[1:]} == EXPECTED["cq-01-mind-members"]
     status, media, body = get(f"{served}/sparql", "application/sparql-results+json", CQ01.encode(),
                               "application/sparql-query")  # fmt: skip
-    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == len(
-        EXPECTED["cq-01-mind-members"]
-    )
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == len(EXPECTED["cq-01-mind-members"])
     status, media, body = get(f"{served}/sparql", "application/sparql-results+xml",
                               urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode(),
                               "application/x-www-form-urlencoded")  # fmt: skip
@@ -125,9 +123,7 @@ def test_service_from_a_public_query_never_leaves_the_server(served: str) -> Non
 
 
 def test_syntax_errors_are_400_with_a_position(served: str) -> None:
-    status, _, body = get(
-        f"{served}/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE {\n ?s ?p }"})
-    )
+    status, _, body = get(f"{served}/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE {\n ?s ?p }"}))
     assert status == 400 and b"syntax error at line" in body
 
 

@@ -15,26 +15,74 @@ SENTINEL = b"# previous build\n"
 
 # (file, text to replace, replacement, words the message must contain)
 CASES = {
-    "yaml-syntax": ("places.yaml", "  - id: pavia\n", "  - id: pavia\n   bad: [unclosed\n", ["places.yaml:", "YAML error"]),
-    "unknown-field": ("places.yaml", "  - id: pavia\n", "  - id: pavia\n    colour: blue\n",
-                      ["places.yaml:", "'pavia'", "unknown field 'colour'"]),
-    "missing-required": ("hubs.yaml", "    status: operating\n    label: {en: Milan Innovation District",
-                         "    label: {en: Milan Innovation District", ["hubs.yaml:", "'mind'", "missing required field 'status'"]),
+    "yaml-syntax": (
+        "places.yaml",
+        "  - id: pavia\n",
+        "  - id: pavia\n   bad: [unclosed\n",
+        ["places.yaml:", "YAML error"],
+    ),
+    "unknown-field": (
+        "places.yaml",
+        "  - id: pavia\n",
+        "  - id: pavia\n    colour: blue\n",
+        ["places.yaml:", "'pavia'", "unknown field 'colour'"],
+    ),
+    "missing-required": (
+        "hubs.yaml",
+        "    status: operating\n    label: {en: Milan Innovation District",
+        "    label: {en: Milan Innovation District",
+        ["hubs.yaml:", "'mind'", "missing required field 'status'"],
+    ),
     "duplicate-id": ("places.yaml", "  - id: pavia\n", "  - id: milan\n", ["places.yaml:", "'milan'", "duplicate id"]),
-    "duplicate-key": ("places.yaml", "  - id: pavia\n", "  - id: pavia\n    id: pavia2\n", ["places.yaml:", "duplicate key 'id'"]),
-    "unknown-reference": ("hubs.yaml", "      - milan\n", "      - atlantis\n", ["hubs.yaml:", "unknown id 'atlantis'"]),
+    "duplicate-key": (
+        "places.yaml",
+        "  - id: pavia\n",
+        "  - id: pavia\n    id: pavia2\n",
+        ["places.yaml:", "duplicate key 'id'"],
+    ),
+    "unknown-reference": (
+        "hubs.yaml",
+        "      - milan\n",
+        "      - atlantis\n",
+        ["hubs.yaml:", "unknown id 'atlantis'"],
+    ),
     "wrong-target": ("hubs.yaml", "      - milan\n", "      - assolombarda\n", ["hubs.yaml:", "must refer to places"]),
-    "non-numeric-value": ("figures-deck.yaml", "    value: 224.5\n", "    value: 224,5\n",
-                          ["figures-deck.yaml:", "fig-deck-production-value-italy-2018", "value must be a number"]),
-    "impossible-year": ("sources.yaml", "    year: 2021\n", "    year: 20211\n", ["sources.yaml:", "'deck'", "impossible year"]),
-    "impossible-period": ("figures-deck.yaml", '    period: "2018"\n', '    period: "2018-2011"\n',
-                          ["figures-deck.yaml:", "impossible period"]),
-    "bad-unit": ("figures-deck.yaml", "    unit: billion-euro\n", "    unit: zillions\n", ["figures-deck.yaml:", "unit 'zillions'"]),
-    "quote-not-found": ("hubs.yaml", "MIND, Milano Innovation District, is a development hub",
-                        "MIND, Milano Innovation District, is a space station", ["hubs.yaml:", "'mind'", "quote not found"]),
-    "unknown-document": ("hubs.yaml", "  - id: mind\n    type: InnovationDistrict\n    status: operating\n",
-                         "  - id: mind\n    type: InnovationDistrict\n    status: operating\n    doc: memo\n",
-                         ["hubs.yaml:"]),
+    "non-numeric-value": (
+        "figures-deck.yaml",
+        "    value: 224.5\n",
+        "    value: 224,5\n",
+        ["figures-deck.yaml:", "fig-deck-production-value-italy-2018", "value must be a number"],
+    ),
+    "impossible-year": (
+        "sources.yaml",
+        "    year: 2021\n",
+        "    year: 20211\n",
+        ["sources.yaml:", "'deck'", "impossible year"],
+    ),
+    "impossible-period": (
+        "figures-deck.yaml",
+        '    period: "2018"\n',
+        '    period: "2018-2011"\n',
+        ["figures-deck.yaml:", "impossible period"],
+    ),
+    "bad-unit": (
+        "figures-deck.yaml",
+        "    unit: billion-euro\n",
+        "    unit: zillions\n",
+        ["figures-deck.yaml:", "unit 'zillions'"],
+    ),
+    "quote-not-found": (
+        "hubs.yaml",
+        "MIND, Milano Innovation District, is a development hub",
+        "MIND, Milano Innovation District, is a space station",
+        ["hubs.yaml:", "'mind'", "quote not found"],
+    ),
+    "unknown-document": (
+        "hubs.yaml",
+        "  - id: mind\n    type: InnovationDistrict\n    status: operating\n",
+        "  - id: mind\n    type: InnovationDistrict\n    status: operating\n    doc: memo\n",
+        ["hubs.yaml:"],
+    ),
 }
 
 

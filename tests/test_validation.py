@@ -189,7 +189,9 @@ def _period_backwards(g: Graph) -> None:
 
 
 def _footnote_mismatch(g: Graph) -> None:
-    g.add((ID["fig-italy-life-expectancy-gain-per-year"], LLS.citedSource, ID["work-qs-world-university-rankings-2024"]))
+    g.add(
+        (ID["fig-italy-life-expectancy-gain-per-year"], LLS.citedSource, ID["work-qs-world-university-rankings-2024"])
+    )
 
 
 def _percent_too_big(g: Graph) -> None:

@@ -10,6 +10,7 @@ query the metrics with SPARQL beside the facts they describe.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -115,9 +116,7 @@ def analyse(graph: nx.Graph, seed: int = 42) -> Analysis:
         timings[name] = round(time.perf_counter() - start, 4)
         return result
 
-    degree = timed(
-        "degree", lambda: nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
-    )
+    degree = timed("degree", lambda: nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0))
     betweenness = timed("betweenness", lambda: nx.betweenness_centrality(graph))
     eigenvector = timed("eigenvector", lambda: _eigenvector(graph))
     communities = timed("communities", lambda: _ordered(nx.community.louvain_communities(graph, seed=seed)))
@@ -162,11 +161,7 @@ def metrics_graph(analysis: Analysis, network: Network, ns: Namespaces | None = 
         out.add((lls[name], RDFS.label, Literal(it.lower(), lang="it")))
     community, component = analysis.community_of(), analysis.component_of()
     for node in sorted(analysis.graph):
-        obs = (
-            data[f"metric/{local_name(node)}"]
-            if node.startswith(str(ns.id))
-            else data[f"metric/n{_digest(node)}"]
-        )
+        obs = data[f"metric/{local_name(node)}"] if node.startswith(str(ns.id)) else data[f"metric/n{_digest(node)}"]
         out.add((obs, RDF.type, QB.Observation))
         out.add((obs, QB.dataSet, dataset))
         out.add((obs, dimension, URIRef(node)))
@@ -232,13 +227,13 @@ def relation_paths(network: Network, start: str, end: str, limit: int = 5) -> li
     chains: list[list[Step]] = []
     for nodes in sorted(nx.all_shortest_paths(undirected, start, end)):
         hop_options: list[list[Step]] = []
-        for a, b in zip(nodes, nodes[1:], strict=False):
+        for a, b in itertools.pairwise(nodes):
             steps = [Step(a, key, b, True) for key in sorted(graph.get_edge_data(a, b) or {})]
             steps += [Step(b, key, a, False) for key in sorted(graph.get_edge_data(b, a) or {})]
             hop_options.append(steps)
         partial: list[list[Step]] = [[]]
         for options in hop_options:
-            partial = [chain + [step] for chain in partial for step in options][: limit * 4]
+            partial = [[*chain, step] for chain in partial for step in options][: limit * 4]
         chains.extend(partial)
         if len(chains) >= limit:
             break

@@ -117,8 +117,9 @@ def build(project: Project | None = None, ns: Namespaces | None = None, *, use_h
         project.inferred_graph: turtle_bytes(
             products.inferred,
             ns,
-            HEADER.format(what=f"Inferred graph: asserted + entailed triples. Entailments: {products.method}.",
-                          **common),  # fmt: skip
+            HEADER.format(
+                what=f"Inferred graph: asserted + entailed triples. Entailments: {products.method}.", **common
+            ),
         ),
     }
     if progress:

@@ -117,9 +117,7 @@ def _param(value: str, where: Path | str, line: int) -> Param:
     return Param(name, kind, default, parts[3] if len(parts) > 3 else "")
 
 
-def parse_query_text(
-    text: str, name: str, where: Path | str = "<query>", *, path: Path | None = None
-) -> QueryFile:
+def parse_query_text(text: str, name: str, where: Path | str = "<query>", *, path: Path | None = None) -> QueryFile:
     """Read the header of ``text`` (which may have none: an ad-hoc query)."""
     fields: dict[str, str] = {}
     params: list[Param] = []
@@ -133,9 +131,7 @@ def parse_query_text(
             raise CatalogueError(where, number, "header lines read '# key: value'")
         key, value = match.groups()
         if key not in KEYS:
-            raise CatalogueError(
-                where, number, f"unknown header key {key!r} (known: {', '.join(sorted(KEYS))})"
-            )
+            raise CatalogueError(where, number, f"unknown header key {key!r} (known: {', '.join(sorted(KEYS))})")
         if not value:
             raise CatalogueError(where, number, f"header {key!r} has no value")
         if key == "param":

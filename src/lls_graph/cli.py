@@ -56,9 +56,7 @@ def build(root: Path | None, seeds: Path | None, out: Path | None, base: str, re
             report = run_build(project, ns, use_hermit=use_hermit,
                                progress=lambda m: status.update(m) if err.is_terminal else None)  # fmt: skip
     except SourcesInvalid as exc:
-        err.print(
-            f"[red]error:[/red] the curated sources have {len(exc.errors)} problem(s); nothing was written"
-        )
+        err.print(f"[red]error:[/red] the curated sources have {len(exc.errors)} problem(s); nothing was written")
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
@@ -236,10 +234,12 @@ def serve_command(root: Path | None, port: int, time_limit: float, asserted: boo
     finally:
         server.server_close()
 
+
 # --- network: viz, analyse, path, match (issue 4) -------------------------------------------------
 
-DATA = click.option("--data", "data_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
-                    help="RDF file(s) to draw instead of graph/lls.ttl (any syntax rdflib reads); repeatable.")  # fmt: skip
+DATA = click.option("--data", "data_files", multiple=True,
+                    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                    help="RDF file(s) to draw instead of graph/lls.ttl (any RDF syntax); repeatable.")  # fmt: skip
 LANG = click.option("--lang", type=click.Choice(["en", "it"]), default="en", show_default=True,
                     help="Language of labels.")  # fmt: skip
 SEED = click.option("--seed", type=int, default=42, show_default=True, help="Seed of layouts and Louvain.")
@@ -273,9 +273,7 @@ def _fail(exc: Exception) -> None:
 @main.command()
 @ROOT
 @DATA
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file."
-)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file.")
 @click.option("--focus", help="Entity (id, label or alt label) at the centre of an ego network.")
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Hops around --focus.")
 @click.option("--hub", help="Draw one innovation hub, its organisations and their fields.")
@@ -283,15 +281,11 @@ def _fail(exc: Exception) -> None:
 @click.option("--query", help="Draw a CONSTRUCT query of the catalogue (queries/NAME.rq, or a .rq path).")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector"]), default="degree",
               show_default=True, help="Node size measure.")  # fmt: skip
-@click.option(
-    "--png", type=click.Path(dir_okay=False, path_type=Path), help="Also save a screenshot (Chromium)."
-)
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also save a screenshot (Chromium).")
 @click.option("--title", help="Heading of the page.")
 @LANG
 @SEED
-def viz(
-    root, data_files, output, focus, depth, hub, specialisation, query, size_by, png, title, lang, seed
-) -> None:
+def viz(root, data_files, output, focus, depth, hub, specialisation, query, size_by, png, title, lang, seed) -> None:
     """Write a self-contained interactive network page (no request, opens offline)."""
     from .network import EntityNotFound, ego_view, hub_view, specialisation_view
     from .viz import render_png, write_html
@@ -330,9 +324,7 @@ def viz(
               help="Class families left out of the analysis (repeatable; --exclude '' keeps all).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Data Cube observations of the metrics (default: graph/lls-metrics.ttl).")  # fmt: skip
-@click.option(
-    "--graphml", type=click.Path(dir_okay=False, path_type=Path), help="Export GraphML (Cytoscape)."
-)
+@click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path), help="Export GraphML (Cytoscape).")
 @click.option("--gexf", type=click.Path(dir_okay=False, path_type=Path), help="Export GEXF (Gephi).")
 @LANG
 @SEED
@@ -389,9 +381,7 @@ def analyse(root, data_files, top, exclude, output, graphml, gexf, lang, seed) -
             export_graph(result, network, path, lang)
             console.print(f"wrote {path}")
     timings = ", ".join(f"{k} {v:.3f} s" for k, v in result.timings.items())
-    console.print(
-        f"{result.graph.number_of_nodes()} nodes, {result.graph.number_of_edges()} edges; {timings}"
-    )
+    console.print(f"{result.graph.number_of_nodes()} nodes, {result.graph.number_of_edges()} edges; {timings}")
 
 
 def _step_text(network, step, lang: str) -> str:

@@ -114,9 +114,7 @@ def _dataset(asserted: Graph, inferred: Graph, ns: Namespaces) -> Dataset:
     return ds
 
 
-def export_bytes(
-    fmt: str, asserted: Graph, inferred: Graph, ns: Namespaces, use_inferred: bool = False
-) -> bytes:
+def export_bytes(fmt: str, asserted: Graph, inferred: Graph, ns: Namespaces, use_inferred: bool = False) -> bytes:
     """The dump in ``fmt``; quad formats always carry both named graphs."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -140,9 +138,9 @@ def _qname(predicate: URIRef, prefixes: dict[str, str]) -> tuple[str, str]:
     """Split a predicate into (prefix, local name) for an XML element; the longest namespace wins."""
     for prefix, iri in sorted(prefixes.items(), key=lambda item: -len(item[1])):
         local = str(predicate)[len(iri) :]
-        if str(predicate).startswith(iri) and local and local.replace("_", "a").replace("-", "a").isalnum():
-            if not local[0].isdigit():
-                return prefix, local
+        safe = local and local.replace("_", "a").replace("-", "a").isalnum() and not local[0].isdigit()
+        if str(predicate).startswith(iri) and safe:
+            return prefix, local
     raise ValueError(f"predicate {predicate} has no XML-safe prefixed name")
 
 

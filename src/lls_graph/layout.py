@@ -53,9 +53,7 @@ def _grouped_layout(graph: nx.Graph, seed: int, depth: int = 0) -> dict:
             weight = quotient.get_edge_data(a, b, {"weight": 0})["weight"]
             quotient.add_edge(a, b, weight=weight + 1)
     centres = (
-        _force_layout(quotient, seed)
-        if len(groups) <= FORCE_LIMIT
-        else _grouped_layout(quotient, seed, depth + 1)
+        _force_layout(quotient, seed) if len(groups) <= FORCE_LIMIT else _grouped_layout(quotient, seed, depth + 1)
     )
     total = graph.number_of_nodes()
     positions: dict = {}
@@ -73,9 +71,7 @@ def _grouped_layout(graph: nx.Graph, seed: int, depth: int = 0) -> dict:
     return positions
 
 
-def precomputed_layout(
-    graph: nx.Graph, seed: int = 42, spacing: float = 40.0
-) -> dict[str, tuple[float, float]]:
+def precomputed_layout(graph: nx.Graph, seed: int = 42, spacing: float = 40.0) -> dict[str, tuple[float, float]]:
     """Seeded positions (in page pixels) for every node of ``graph``, in a few seconds at 10 k nodes.
 
     >>> pos = precomputed_layout(nx.path_graph(5))

@@ -126,7 +126,5 @@ def match_specialisation(network: Network, name: str, top: int | None = 10) -> t
         sources = _spec_sources(network, node, shared or [t for _, t in complementary])
         path = relation_paths(network, node, concept, limit=1)[0]
         d = len(path)
-        matches.append(
-            Match(node, round(score + WEIGHTS["proximity"] / d, 4), shared, complementary, d, path, sources)
-        )
+        matches.append(Match(node, round(score + WEIGHTS["proximity"] / d, 4), shared, complementary, d, path, sources))
     return concept, _order(network, matches, top)

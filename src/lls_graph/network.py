@@ -187,10 +187,7 @@ class _Classes:
 
     def excluded(self, node: URIRef | BNode) -> bool:
         bad = {self.lls[name] for name in EXCLUDED}
-        for t in self.types(node):
-            if t in _EXCLUDED_TYPES or any(a in bad for a in self.ancestors(t)):
-                return True
-        return False
+        return any(t in _EXCLUDED_TYPES or any(a in bad for a in self.ancestors(t)) for t in self.types(node))
 
     def most_specific(self, node: URIRef | BNode) -> URIRef | None:
         """The asserted class deepest in the hierarchy (ties broken by IRI)."""
@@ -311,9 +308,7 @@ def resolve(network: Network, name: str) -> str:
     by_id = sorted(n for n in graph if normalise_name(local_name(n)) == wanted)
     if len(by_id) == 1:
         return by_id[0]
-    matches = sorted(
-        n for n, a in graph.nodes(data=True) if wanted in {normalise_name(x) for x in a["names"]}
-    )
+    matches = sorted(n for n, a in graph.nodes(data=True) if wanted in {normalise_name(x) for x in a["names"]})
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -336,9 +331,7 @@ def _subnetwork(network: Network, nodes: Iterable[str], title: str) -> Network:
 def ego_view(network: Network, name: str, depth: int = 1) -> Network:
     """The entity and everything within ``depth`` relations of it, in either direction."""
     centre = resolve(network, name)
-    reach = nx.single_source_shortest_path_length(
-        network.graph.to_undirected(as_view=True), centre, cutoff=depth
-    )
+    reach = nx.single_source_shortest_path_length(network.graph.to_undirected(as_view=True), centre, cutoff=depth)
     return _subnetwork(network, reach, f"{network.label(centre)} (depth {depth})")
 
 
@@ -393,9 +386,7 @@ def query_graph(data_paths: Iterable[Path], query_path: Path) -> Graph:
     if not isinstance(result, ox.QueryTriples):
         raise ValueError(f"{query_path.name} is not a CONSTRUCT (or DESCRIBE) query")
     triples = list(result)
-    resources = {
-        t for triple in triples for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)
-    }
+    resources = {t for triple in triples for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)}
     for prop in (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for resource in sorted(resources, key=str):
             triples.extend(q.triple for q in store.quads_for_pattern(resource, ox.NamedNode(str(prop)), None))

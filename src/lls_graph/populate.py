@@ -217,8 +217,11 @@ class _Populator:
     def section_figures(self, record: Record) -> None:
         s, ev, add, data, lls = self.iri(record.id), record.evidence, self.facts.add, record.data, self.lls
         value = data["value"]
-        literal = Literal(value, datatype=XSD.integer) if isinstance(value, int) else Literal(
-            Decimal(repr(value)), datatype=XSD.decimal)  # repr: the shortest text that is the number
+        literal = (
+            Literal(value, datatype=XSD.integer)
+            if isinstance(value, int)
+            else Literal(Decimal(repr(value)), datatype=XSD.decimal)
+        )  # repr: the shortest text that is the number
         add(s, QB.dataSet, self.ns.id["dataset/figures"], ev)
         add(s, lls.obsValue, literal, ev)
         add(s, lls.unit, lls[UNITS[data["unit"]]], ev)
@@ -263,7 +266,9 @@ class _Populator:
         data = record.data
         period = f", {data['period']}" if "period" in data else ""
         return [
-            Literal(f"{self.label(data['indicator'], lang)} – {self.label(data['area'], lang)}{period}", lang=lang)
+            Literal(
+                f"{self.label(data['indicator'], lang)} \N{EN DASH} {self.label(data['area'], lang)}{period}", lang=lang
+            )
             for lang in ("en", "it")
         ]
 

@@ -113,9 +113,7 @@ def resolve(query: str | Path | QueryFile, project: Project | None = None) -> Qu
     return parse_query_text(query, "<query>")
 
 
-def bindings(
-    entry: QueryFile, params: Mapping[str, str], ns: Namespaces
-) -> dict[str, ox.NamedNode | ox.Literal]:
+def bindings(entry: QueryFile, params: Mapping[str, str], ns: Namespaces) -> dict[str, ox.NamedNode | ox.Literal]:
     """Header-typed terms for the given values and the declared defaults; undeclared names are strings."""
     terms: dict[str, ox.NamedNode | ox.Literal] = {}
     for name in params:
@@ -217,9 +215,7 @@ def run_query(
     return _local(store, text, form, entry.text)
 
 
-def rows(
-    query: str | Path | QueryFile, params: Mapping[str, str] | None = None, **options: Any
-) -> list[dict]:
+def rows(query: str | Path | QueryFile, params: Mapping[str, str] | None = None, **options: Any) -> list[dict]:
     """The rows of a SELECT as dicts of Python values: the shortest way to use a query from Python.
 
     >>> rows("SELECT ?x WHERE { VALUES ?x { 1 2 } } ORDER BY ?x", data=[])
@@ -249,9 +245,7 @@ def _json_term(term: Term) -> dict[str, Any]:
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Triple):
-        parts = zip(
-            ("subject", "predicate", "object"), (term.subject, term.predicate, term.object), strict=True
-        )
+        parts = zip(("subject", "predicate", "object"), (term.subject, term.predicate, term.object), strict=True)
         return {"type": "triple", "value": {k: _json_term(v) for k, v in parts}}
     out: dict[str, Any] = {"type": "literal", "value": term.value}
     if term.language:
@@ -267,9 +261,7 @@ def results_json(result: Result) -> str:
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     bound = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
              for row in result.rows]  # fmt: skip
-    return json.dumps(
-        {"head": {"vars": result.variables}, "results": {"bindings": bound}}, ensure_ascii=False
-    )
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bound}}, ensure_ascii=False)
 
 
 def format_result(result: Result, fmt: str, ns: Namespaces | None = None) -> str:
@@ -290,16 +282,12 @@ def format_result(result: Result, fmt: str, ns: Namespaces | None = None) -> str
         return results_json(result)
     if fmt in ("csv", "tsv"):
         kind = ox.QueryResultsFormat.CSV if fmt == "csv" else ox.QueryResultsFormat.TSV
-        parsed = ox.parse_query_results(
-            results_json(result).encode("utf-8"), format=ox.QueryResultsFormat.JSON
-        )
+        parsed = ox.parse_query_results(results_json(result).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
         return parsed.serialize(format=kind).decode("utf-8")
     raise QueryFailed(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
-def label_lookup(
-    store: ox.Store | None, lang: str = "en", ns: Namespaces | None = None
-) -> Callable[[Term], str]:
+def label_lookup(store: ox.Store | None, lang: str = "en", ns: Namespaces | None = None) -> Callable[[Term], str]:
     """A function naming a term for people: its label in ``lang`` (else en, it, any), else a CURIE."""
     prefixes = sorted((ns or Namespaces()).prefixes().items(), key=lambda kv: -len(kv[1]))
     order = [lang, "en", "it", ""]

@@ -225,7 +225,7 @@ def _entailed(before: Graph, after: Iterable[tuple], ns: Namespaces, vocabulary:
     for s, p, o in after:
         if not (isinstance(s, URIRef) and str(s).startswith(data)) or (s, p, o) in before:
             continue
-        if isinstance(o, Literal) or isinstance(o, BNode):
+        if isinstance(o, (Literal, BNode)):
             continue
         if (p == RDF.type and o in vocabulary) or (p in vocabulary and p != RDF.type):
             entailed.add((s, p, o))

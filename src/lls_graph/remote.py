@@ -129,24 +129,18 @@ def _attempts(endpoint: Endpoint, call: Callable[[], T], sleep: Callable[[float]
             if exc.code in RETRY_CODES and attempt < endpoint.retries:
                 wait = retry_after(exc.headers.get("Retry-After"), endpoint.backoff * 2**attempt)
                 if wait > endpoint.max_wait:
-                    raise EndpointError(
-                        f"{endpoint.shown} asks to retry in {wait:.0f} s; giving up"
-                    ) from None
+                    raise EndpointError(f"{endpoint.shown} asks to retry in {wait:.0f} s; giving up") from None
                 sleep(wait)
                 attempt += 1
                 continue
             body = _body(exc)
             tries = f" after {attempt + 1} attempts" if attempt else ""
-            raise EndpointError(
-                f"{endpoint.shown} answered HTTP {exc.code} {exc.reason}{tries}{body}"
-            ) from None
+            raise EndpointError(f"{endpoint.shown} answered HTTP {exc.code} {exc.reason}{tries}{body}") from None
         except TimeoutError:
             raise EndpointError(f"{endpoint.shown} did not answer within {endpoint.timeout:g} s") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise EndpointError(
-                    f"{endpoint.shown} did not answer within {endpoint.timeout:g} s"
-                ) from None
+                raise EndpointError(f"{endpoint.shown} did not answer within {endpoint.timeout:g} s") from None
             raise EndpointError(f"cannot reach {endpoint.shown}: {exc.reason}") from None
         except ConnectionError as exc:
             raise EndpointError(f"cannot reach {endpoint.shown}: {exc}") from None
@@ -212,9 +206,7 @@ def remote_query(endpoint: Endpoint, text: str, form: str) -> Result:
             return Result(form, triples=[q.triple for q in ox.parse(body, format=fmt)])
         answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
-        raise EndpointError(
-            f"{endpoint.shown} sent a malformed answer ({content_type or 'no type'}): {exc}"
-        ) from None
+        raise EndpointError(f"{endpoint.shown} sent a malformed answer ({content_type or 'no type'}): {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
         return Result("ASK", boolean=bool(answer))
     names = [v.value for v in answer.variables]

@@ -223,7 +223,7 @@ SECTIONS: dict[str, Section] = {
     ),
     "discrepancies": Section(
         types=DISCREPANCY_TYPES,
-        relations={"affects": Relation("affects", ANY + ("discrepancies",))},
+        relations={"affects": Relation("affects", (*ANY, "discrepancies"))},
         literals=frozenset({"description", "decision", "evidence"}),
         required=frozenset({"id", "type", "label", "description", "decision", "evidence"}),
         quoted=False,

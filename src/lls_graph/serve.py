@@ -76,9 +76,7 @@ def accept(header: str | None, offered: tuple[str, ...] | list[str]) -> str | No
     for index, media in enumerate(offered):
         for pattern, q in ranges:
             kind = media.split("/")[0]
-            specific = (
-                2 if pattern == media else 1 if pattern == f"{kind}/*" else 0 if pattern == "*/*" else -1
-            )
+            specific = 2 if pattern == media else 1 if pattern == f"{kind}/*" else 0 if pattern == "*/*" else -1
             if specific < 0:
                 continue
             score = q + specific * 1e-3 - index * 1e-6

@@ -28,9 +28,7 @@ import pyoxigraph as ox
 __all__ = ["QUERY_FORMS", "Token", "UnsafeQuery", "bind", "form", "guard", "tokens"]
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_WORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 _TOKEN = re.compile(
     r"""
@@ -108,9 +106,7 @@ def guard(text: str, *, allow_service: bool = False) -> str:
     for token in toks:
         word = token.keyword
         if word in UPDATE_WORDS:
-            raise UnsafeQuery(
-                f"updates are refused ({word} at {_position(text, token.start)}): this is read-only"
-            )
+            raise UnsafeQuery(f"updates are refused ({word} at {_position(text, token.start)}): this is read-only")
         if word == "FROM":
             raise UnsafeQuery(
                 f"FROM / FROM NAMED is refused (at {_position(text, token.start)}): a query runs on the "

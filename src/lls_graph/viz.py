@@ -122,11 +122,7 @@ def _sizes(graph: nx.MultiDiGraph, size_by: str, seed: int) -> dict[str, float]:
 
 
 def _source_text(source: dict) -> str:
-    where = (
-        f"{source['document']}, line {source['line']}"
-        if source.get("line")
-        else str(source.get("document", ""))
-    )
+    where = f"{source['document']}, line {source['line']}" if source.get("line") else str(source.get("document", ""))
     return f"“{source['text']}” ({where})" if where else f"“{source['text']}”"
 
 
@@ -182,7 +178,7 @@ def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed:
             "classes": [{"id": i["family"], "label": i["label"]} for i in legend],
             "hubs": by_family("#InnovationHub"),
             "specialisations": by_family("#Specialisation"),
-        },  # fmt: skip
+        },
     }
 
 
@@ -209,10 +205,11 @@ def _vis_js() -> str:
 
 
 def _csp(*scripts: str) -> str:
-    hashes = " ".join(
-        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
     )
-    return f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
 def render_html(network: Network, lang: str = "en", size_by: str = "degree", seed: int = 42) -> Page:
@@ -249,9 +246,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_html(
-    network: Network, path: Path, lang: str = "en", size_by: str = "degree", seed: int = 42
-) -> Page:
+def write_html(network: Network, path: Path, lang: str = "en", size_by: str = "degree", seed: int = 42) -> Page:
     """Render the page and write it atomically."""
     page = render_html(network, lang, size_by, seed)
     write_atomic(path, page.html)
@@ -269,9 +264,7 @@ def chromium_path() -> str | None:
     return path if Path(path).exists() else None
 
 
-def render_png(
-    html_path: Path, png_path: Path, width: int = 1600, height: int = 1000, timeout_s: float = 120
-) -> float:
+def render_png(html_path: Path, png_path: Path, width: int = 1600, height: int = 1000, timeout_s: float = 120) -> float:
     """Screenshot the page in headless Chromium once drawn; returns seconds to the first stable drawing."""
     from playwright.sync_api import sync_playwright
 
