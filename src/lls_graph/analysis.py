@@ -182,7 +182,7 @@ def _digest(text: str) -> str:
 
 def export_graph(analysis: Analysis, network: Network, path: Path, lang: str = "en") -> None:
     """GraphML or GEXF (by extension) for Gephi and Cytoscape, with labels, classes and the metrics."""
-    from .viz import write_atomic
+    from .serialise import write_atomically
 
     out = nx.Graph()
     community, component = analysis.community_of(), analysis.component_of()
@@ -203,7 +203,7 @@ def export_graph(analysis: Analysis, network: Network, path: Path, lang: str = "
         text = "\n".join(nx.generate_gexf(out))
     else:
         raise ValueError(f"export format by extension: .graphml or .gexf, not {path.name!r}")
-    write_atomic(path, text + "\n")
+    write_atomically({path: (text + "\n").encode("utf-8")})
 
 
 @dataclass(frozen=True)

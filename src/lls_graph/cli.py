@@ -249,14 +249,13 @@ def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None 
     """The ecosystem network of the asserted graph, of --data files, or of a CONSTRUCT query."""
     from rdflib import Graph
 
-    from .network import ecosystem, find_query, load_rdf, query_graph
+    from .network import ecosystem, load_rdf, query_graph
 
     project = Project(root.resolve()) if root else Project()
     ontology = Graph().parse(project.ontology) if project.ontology.exists() else Graph()
     if query:
-        path = find_query(project, query)
-        data = query_graph(list(data_files) or [project.inferred_graph], path)
-        return ecosystem(data, ontology, title=f"{path.stem}"), project
+        data, name = query_graph(query, project, data_files)
+        return ecosystem(data, ontology, title=name), project
     files = list(data_files) or [project.asserted_graph]
     missing = [str(f) for f in files if not f.exists()]
     if missing:
@@ -288,6 +287,7 @@ def _fail(exc: Exception) -> None:
 def viz(root, data_files, output, focus, depth, hub, specialisation, query, size_by, png, title, lang, seed) -> None:
     """Write a self-contained interactive network page (no request, opens offline)."""
     from .network import EntityNotFound, ego_view, hub_view, specialisation_view
+    from .query import QueryFailed
     from .viz import render_png, write_html
 
     if sum(x is not None for x in (focus, hub, specialisation)) > 1:
@@ -302,7 +302,7 @@ def viz(root, data_files, output, focus, depth, hub, specialisation, query, size
         if title:
             network.title = title
         page = write_html(network, output, lang=lang, size_by=size_by, seed=seed)
-    except (EntityNotFound, ValueError, OSError) as exc:
+    except (EntityNotFound, QueryFailed, ValueError, OSError) as exc:
         _fail(exc)
     layout = "precomputed layout, physics off" if page.precomputed else "physics layout (seeded)"
     click.echo(

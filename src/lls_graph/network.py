@@ -29,7 +29,6 @@ __all__ = [
     "Network",
     "ecosystem",
     "ego_view",
-    "find_query",
     "hub_view",
     "load_rdf",
     "normalise_name",
@@ -355,40 +354,29 @@ def specialisation_view(network: Network, name: str) -> Network:
     return _subnetwork(network, concepts | actors | hubs, network.label(spec))
 
 
-def find_query(project: Project, name: str) -> Path:
-    """The catalogue's query file for a name (``cq-01-...`` or a path).
+def query_graph(query: str, project: Project, data_paths: Iterable[Path] = ()) -> tuple[Graph, str]:
+    """Run a CONSTRUCT (or DESCRIBE) of the catalogue, a file or text; return its triples and its name.
 
-    Kept tiny on purpose: the query catalogue module replaces this lookup when it lands.
-    """
-    path = Path(name)
-    if path.suffix == ".rq" and path.exists():
-        return path
-    candidates = sorted(project.queries.glob(f"{name}.rq")) or sorted(project.queries.glob(f"{name}*.rq"))
-    if len(candidates) != 1:
-        found = ", ".join(c.stem for c in candidates) or "none"
-        raise EntityNotFound(f"no single query named {name!r} in {project.queries} (found: {found})")
-    return candidates[0]
-
-
-def query_graph(data_paths: Iterable[Path], query_path: Path) -> Graph:
-    """Run a CONSTRUCT query with pyoxigraph over RDF files and return the constructed triples.
-
-    The types and labels of every resource in the result are added from the data, so the drawing
+    It goes through :func:`lls_graph.query.run_query`, so the query is resolved, checked for
+    SERVICE and updates, and run on the embedded store (or on ``data_paths``) like any other. The
+    types and labels of every resource in the result are added from the data, so the drawing
     names its nodes even when the query only constructs the relations.
     """
     import pyoxigraph as ox
 
-    store = ox.Store()
-    for path in data_paths:
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-        store.bulk_load(path=str(path), format=fmt)
-    result = store.query(query_path.read_text(encoding="utf-8"))
-    if not isinstance(result, ox.QueryTriples):
-        raise ValueError(f"{query_path.name} is not a CONSTRUCT (or DESCRIBE) query")
-    triples = list(result)
+    from .query import load_data, resolve, run_query
+    from .store import open_store
+
+    entry = resolve(query, project)
+    paths = list(data_paths)
+    store = load_data(paths) if paths else open_store(project, "inferred")
+    result = run_query(entry, project=project, store=store)
+    if result.form not in ("CONSTRUCT", "DESCRIBE"):
+        raise ValueError(f"{entry.name} is not a CONSTRUCT (or DESCRIBE) query")
+    triples = list(result.triples)
     resources = {t for triple in triples for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)}
     for prop in (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for resource in sorted(resources, key=str):
             triples.extend(q.triple for q in store.quads_for_pattern(resource, ox.NamedNode(str(prop)), None))
     text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return Graph().parse(data=text.decode("utf-8"), format="nt")
+    return Graph().parse(data=text.decode("utf-8"), format="nt"), entry.name

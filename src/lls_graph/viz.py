@@ -18,7 +18,6 @@ import html
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,6 +26,7 @@ import networkx as nx
 
 from .layout import precomputed_layout
 from .network import Network, pick
+from .serialise import write_atomically
 
 __all__ = [
     "BIG_GRAPH",
@@ -39,7 +39,6 @@ __all__ = [
     "page_data",
     "render_html",
     "render_png",
-    "write_atomic",
     "write_html",
 ]
 
@@ -233,23 +232,10 @@ def render_html(network: Network, lang: str = "en", size_by: str = "degree", see
     return Page(out, len(data["nodes"]), len(data["edges"]), not data["physics"])
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 to a temp file beside ``path`` and rename it: readers never see half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_html(network: Network, path: Path, lang: str = "en", size_by: str = "degree", seed: int = 42) -> Page:
     """Render the page and write it atomically."""
     page = render_html(network, lang, size_by, seed)
-    write_atomic(path, page.html)
+    write_atomically({path: page.html.encode("utf-8")})
     return page
 
 
@@ -278,10 +264,7 @@ def render_png(html_path: Path, png_path: Path, width: int = 1600, height: int =
             page.goto(html_path.resolve().as_uri())
             page.wait_for_function("() => window.llsViz && window.llsViz.ready", timeout=timeout_s * 1000)
             seconds = page.evaluate("window.llsViz.readyAt") / 1000
-            png_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = png_path.with_name(f".{png_path.name}.tmp")
-            page.screenshot(path=str(tmp), full_page=False, type="png")
-            os.replace(tmp, png_path)
+            write_atomically({png_path: page.screenshot(full_page=False, type="png")})
         finally:
             browser.close()
     return seconds
