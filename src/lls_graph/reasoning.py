@@ -9,6 +9,12 @@ reports only the most specific types, and the rules are cheap and deterministic.
 
 Without Java the build says so and falls back to owlrl's pure-Python OWL 2 RL closure,
 labelled as such in the products; it also detects disjointness clashes.
+
+Strategy per size (``reasoner="auto"``, thresholds measured in README "Scale"): owlrl's
+closure grows ~10x per 10x individuals and takes minutes at 10 k, HermiT needs a JVM of
+several GB beyond :data:`HERMIT_MAX_INDIVIDUALS`; the rule closure alone (``"rules"``:
+the same OWL 2 RL rules plus the disjointness check, no DL proof) is linear and is what a
+synthetic Europe is built with.
 """
 
 from __future__ import annotations
@@ -30,8 +36,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from .config import DEFAULT_BASE, Namespaces
 
 __all__ = [
+    "HERMIT_MAX_INDIVIDUALS",
+    "OWLRL_MAX_INDIVIDUALS",
+    "REASONERS",
+    "RULES",
     "Entailment",
     "Inconsistent",
+    "choose",
     "entail",
     "facts_of",
     "java_available",
@@ -40,6 +51,14 @@ __all__ = [
 
 HERMIT = "HermiT (owlready2) consistency check + OWL 2 RL rule closure"
 OWLRL = "OWL 2 RL closure (owlrl), not a DL consistency check: HermiT not run"
+RULES = "OWL 2 RL rule closure and disjointness check; HermiT not run: {why}"
+
+#: Reasoner choices: ``auto`` picks by size and by whether Java is installed.
+REASONERS = ("auto", "hermit", "rules", "owlrl")
+#: auto runs HermiT up to this many individuals (subjects of the data), the rule closure alone above.
+HERMIT_MAX_INDIVIDUALS = 150_000
+#: auto runs owlrl (no Java) up to this many individuals, the rule closure alone above.
+OWLRL_MAX_INDIVIDUALS = 20_000
 
 
 class Inconsistent(Exception):
@@ -248,19 +267,47 @@ def _owlrl_closure(ontology: Graph, facts: Graph) -> Graph:
     return union
 
 
-def entail(ontology: Graph, asserted: Graph, ns: Namespaces, *, use_hermit: bool | None = None) -> Entailment:
+def choose(reasoner: str, individuals: int, java: bool) -> str:
+    """The reasoner ``auto`` stands for, given the size of the data and whether Java is installed.
+
+    >>> choose("auto", 1_000, True), choose("auto", 1_000, False), choose("auto", 10**6, True)
+    ('hermit', 'owlrl', 'rules')
+    >>> choose("owlrl", 10**6, True)
+    'owlrl'
+    """
+    if reasoner != "auto":
+        return reasoner
+    if java:
+        return "hermit" if individuals <= HERMIT_MAX_INDIVIDUALS else "rules"
+    return "owlrl" if individuals <= OWLRL_MAX_INDIVIDUALS else "rules"
+
+
+def entail(ontology: Graph, asserted: Graph, ns: Namespaces, *, use_hermit: bool | None = None,
+           reasoner: str = "auto") -> Entailment:  # fmt: skip
     """Check ``asserted`` against ``ontology`` and return what it entails.
 
-    ``use_hermit`` None means: HermiT when Java is on the PATH, owlrl otherwise.
+    ``reasoner`` is one of :data:`REASONERS`; ``use_hermit`` (the older switch) wins when given:
+    True is ``hermit``, False ``owlrl``.
     """
-    java = java_available()
-    use_hermit = java if use_hermit is None else use_hermit
+    if reasoner not in REASONERS:
+        raise ValueError(f"reasoner must be one of {', '.join(REASONERS)}, not {reasoner!r}")
+    if use_hermit is not None:
+        reasoner = "hermit" if use_hermit else "owlrl"
     facts = facts_of(asserted)
     tbox = _TBox.of(ontology)
     vocabulary = _vocabulary(ontology)
-    data_subjects = [s for s in facts.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ns.id))]
+    data_subjects = {s for s in facts.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ns.id))}
+    java = java_available()
+    chosen = choose(reasoner, len(data_subjects), java)
     warnings: list[str] = []
-    if use_hermit:
+    if chosen == "rules":
+        closed = Graph(bind_namespaces="none")
+        closed += facts
+        closed += ontology
+        after = _rule_closure(tbox, closed)
+        why = "asked for" if reasoner == "rules" else f"{len(data_subjects)} individuals, above the auto limit"
+        method = RULES.format(why=why)
+    elif chosen == "hermit":
         _hermit_check(ontology, facts)
         closed = Graph(bind_namespaces="none")
         closed += facts

@@ -2,8 +2,11 @@
 
 Partners diff our releases and the drift test compares bytes, so a product depends only
 on its triples: fixed prefixes, rdflib's ``longturtle`` in canonical order, no
-timestamps. Each file is written to a temporary sibling and renamed into place, so a
-failed build leaves the previous products untouched.
+timestamps. longturtle costs ~80 µs a triple (8 minutes for a 100 k-organisation synthetic
+graph), so above :data:`LONGTURTLE_MAX` triples the body is sorted N-Triples lines instead:
+still Turtle (every N-Triples line is a Turtle statement), still deterministic, 20x faster.
+Each file is written to a temporary sibling and renamed into place, so a failed build leaves
+the previous products untouched.
 """
 
 from __future__ import annotations
@@ -17,11 +20,20 @@ from rdflib import BNode, Graph
 
 from .config import Namespaces
 
-__all__ = ["turtle_bytes", "write_atomically"]
+__all__ = ["LONGTURTLE_MAX", "turtle_bytes", "write_atomically"]
+
+#: Graphs up to this many triples are written as longturtle (the committed products are ~30 k).
+LONGTURTLE_MAX = 250_000
 
 
 def turtle_bytes(graph: Graph, ns: Namespaces, header: str) -> bytes:
     """Canonical Turtle of ``graph`` after a ``#`` comment header."""
+    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    if len(graph) > LONGTURTLE_MAX and not any(isinstance(t, BNode) for triple in graph for t in triple):
+        prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in ns.prefixes().items())
+        nt = graph.serialize(format="nt", encoding="utf-8")
+        statements = sorted(line for line in nt.splitlines(keepends=True) if line.strip())
+        return b"".join([lines.encode("utf-8"), b"\n", prefixes.encode("utf-8"), b"\n", *statements])
     out = Graph(bind_namespaces="none")
     for prefix, iri in ns.prefixes().items():
         out.bind(prefix, iri)
@@ -29,7 +41,6 @@ def turtle_bytes(graph: Graph, ns: Namespaces, header: str) -> bytes:
     # Without blank nodes longturtle's order is already canonical; canon=True costs 3x more.
     canon = any(isinstance(term, BNode) for triple in graph for term in triple)
     body = out.serialize(format="longturtle", canon=canon, encoding="utf-8")
-    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return lines.encode("utf-8") + b"\n" + body
 
 
