@@ -486,3 +486,52 @@ def synth(n: int, out: Path, seed: int, root: Path | None) -> None:
     click.echo(f"wrote {summary.records} records ({summary.organisations} organisations, "
                f"{summary.collaborations} collaborations, {summary.quotes} quotes) to {summary.root}")  # fmt: skip
     click.echo(f"build it: lls-graph build --root {out} --seeds {out / 'seeds'}")
+
+
+@main.command("search")
+@click.argument("text")
+@ROOT
+@click.option("--type", "type_name", default=None, metavar="CLASS",
+              help="Only entities of this class: an ontology term (Organisation, InnovationHub) or IRI.")  # fmt: skip
+@click.option("--asserted", is_flag=True, help="Search the asserted graph (types as stated, not inferred).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most entities shown.")
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default=None,
+              help="Default: table on a terminal, else tsv.")  # fmt: skip
+def search_command(text: str, root: Path | None, type_name: str | None, asserted: bool, limit: int,
+                   fmt: str | None) -> None:  # fmt: skip
+    """Find entities whose label contains TEXT, in any language, ignoring case and accents.
+
+    Exit codes: 0 found; 1 nothing found; 2 error (no graph built).
+    """
+    import json
+
+    from .store import open_index
+
+    project = Project(root.resolve()) if root else Project()
+    ns = Namespaces()
+    type_iri = None if type_name is None else type_name if ":" in type_name else str(ns.lls[type_name])
+    try:
+        hits = open_index(project, "asserted" if asserted else "inferred").search(text, type_iri, limit)
+    except (OSError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    lls = str(ns.lls)
+    rows = [(hit.label, hit.language, ", ".join(t.removeprefix(lls) for t in hit.types if t.startswith(lls)), hit.iri)
+            for hit in hits]  # fmt: skip
+    fmt = fmt or ("table" if sys.stdout.isatty() else "tsv")
+    if fmt == "json":
+        keys = ("label", "language", "types", "iri")
+        click.echo(json.dumps([dict(zip(keys, row, strict=True)) for row in rows], ensure_ascii=False, indent=1))
+    elif fmt == "tsv":
+        for row in rows:
+            click.echo("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("label", "lang", "types", "IRI", caption=f"{len(rows)} entit(ies)")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+    if not hits:
+        sys.exit(1)

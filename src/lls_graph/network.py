@@ -12,7 +12,6 @@ its ``rdf:type`` (or "Resource") and nothing but reification is left out.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS
 
 from .config import Namespaces, Project
+from .search import normalise_name
 
 __all__ = [
     "FAMILIES",
@@ -31,7 +31,6 @@ __all__ = [
     "ego_view",
     "hub_view",
     "load_rdf",
-    "normalise_name",
     "query_graph",
     "resolve",
     "specialisation_view",
@@ -128,17 +127,6 @@ def pick(labels: dict[str, str], lang: str) -> str:
         if labels.get(other):
             return labels[other]
     return next(iter(sorted(labels.values())), "")
-
-
-def normalise_name(text: str) -> str:
-    """Fold a name for lookup: no accents, no case, single spaces.
-
-    >>> normalise_name("  Università   degli Studi ")
-    'universita degli studi'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
 
 
 def _labels(data: Graph, node: URIRef | BNode) -> dict[str, str]:

@@ -19,8 +19,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Project
+from .search import INDEX_FILE, LabelIndex
+from .serialise import write_atomically
 
-__all__ = ["GRAPHS", "ensure_store", "fingerprint", "is_fresh", "open_store", "source_of", "store_path",
+__all__ = ["GRAPHS", "ensure_store", "fingerprint", "is_fresh", "open_index", "open_store", "source_of", "store_path",
            "write_stores"]  # fmt: skip
 
 GRAPHS = ("inferred", "asserted")
@@ -56,6 +58,7 @@ def _load(source: Path, target: Path) -> None:
     store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE)
     store.flush()
     store.optimize()
+    write_atomically({target / INDEX_FILE: LabelIndex.from_store(store).to_json()})
     del store
     (target / FINGERPRINT).write_text(digest + "\n")
 
@@ -88,6 +91,17 @@ def ensure_store(project: Project, which: str = "inferred") -> Path:
 def open_store(project: Project, which: str = "inferred") -> ox.Store:
     """A read-only handle on the fresh store: many processes may read at once."""
     return ox.Store.read_only(str(ensure_store(project, which)))
+
+
+def open_index(project: Project, which: str = "inferred") -> LabelIndex:
+    """The label index written beside the fresh store (see :mod:`lls_graph.search`).
+
+    A store loaded by an older lls-graph has none: it is made once from the store itself.
+    """
+    path = ensure_store(project, which) / INDEX_FILE
+    if not path.is_file():
+        write_atomically({path: LabelIndex.from_store(open_store(project, which)).to_json()})
+    return LabelIndex.load(path)
 
 
 def write_stores(project: Project) -> list[Path]:

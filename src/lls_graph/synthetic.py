@@ -167,8 +167,12 @@ def generate(n: int, out: Path, *, seed: int = 42, repo: Path | None = None) -> 
     specialisation = _zipf_picker(rng, [c["id"] for c in concepts], 0.8)
 
     # ---- places: Europe, countries, regions, cities (about one city per 40 organisations)
-    w.record("places.yaml", "places", {"id": "europe", "type": "Continent", "label": {"en": "Europe"}},
-             "Europe is the continent of every synthetic organisation.")
+    w.record(
+        "places.yaml",
+        "places",
+        {"id": "europe", "type": "Continent", "label": {"en": "Europe"}},
+        "Europe is the continent of every synthetic organisation.",
+    )
     cities: list[str] = []
     n_cities = max(5, n // 40)
     regions_per_country = max(2, min(20, n_cities // (5 * len(COUNTRIES))))
@@ -214,6 +218,7 @@ def generate(n: int, out: Path, *, seed: int = 42, repo: Path | None = None) -> 
     hubs = [f"hub-{h + 1:04d}" for h in range(max(1, n // 500))]
     hub_kinds = ["InnovationHub", "InnovationDistrict", "SciencePark"]
     statuses = ["operating", "operating", "under-development", "planned"]
+    open_hubs = [hub for h, hub in enumerate(hubs) if statuses[h % 4] != "planned"]  # a planned hub hosts no one
     for h, hub in enumerate(hubs):
         hname = f"{_name(rng)} {rng.choice(['Innovation Hub', 'Science Park', 'Innovation District'])}"
         place, leader = city(), orgs[h * 500 % n]
@@ -232,7 +237,7 @@ def generate(n: int, out: Path, *, seed: int = 42, repo: Path | None = None) -> 
         if partners[i]:
             fields["collaborates_with"] = [orgs[j] for j in partners[i]]
         if rng.random() < 0.05:
-            fields["based_in_hub"] = [rng.choice(hubs)]
+            fields["based_in_hub"] = [rng.choice(open_hubs)]
         partner_names = ", ".join(names[j] for j in partners[i]) or "no one yet"
         w.record("organisations.yaml", "organisations", fields,
                  f"{name} ({oid}, {t}) is located in {place}, works in {', '.join(spec)} "

@@ -1,0 +1,123 @@
+"""Label search: "which entities are called something like X", in any language, accents ignored.
+
+A SPARQL ``FILTER(CONTAINS(LCASE(?label), "x"))`` scans every label and cannot fold accents
+(``Università`` vs ``universita``); at 100 k organisations the raw engine needs ~170 ms for it.
+The index here folds every label once (:func:`normalise_name`) and joins them into one string,
+so a search is one C-level regular-expression scan plus a bisect per hit: about a millisecond at
+100 k organisations. ``lls-graph build`` writes it beside the query store
+(``graph/.store/<graph>/labels.json``) whenever the store is (re)loaded, so it never drifts from
+the graph it describes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+__all__ = ["INDEX_FILE", "Hit", "LabelIndex", "normalise_name"]
+
+INDEX_FILE = "labels.json"
+
+#: Every naming property of the ontology's entities; altLabels make acronyms findable (``MIND``).
+_LABELS_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?label WHERE {
+  VALUES ?naming { rdfs:label skos:prefLabel skos:altLabel }
+  ?entity ?naming ?label .
+  FILTER(isIRI(?entity) && isLITERAL(?label))
+}
+"""
+_TYPES_QUERY = "SELECT ?entity ?type WHERE { ?entity a ?type FILTER(isIRI(?entity) && isIRI(?type)) }"
+
+
+def normalise_name(text: str) -> str:
+    """Fold a name for lookup: no accents, no case, single spaces.
+
+    >>> normalise_name("  Università   degli Studi ")
+    'universita degli studi'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entity found, with the label that matched and how well (0 exact, 1 prefix, 2 inside)."""
+
+    iri: str
+    label: str
+    language: str
+    rank: int
+    types: tuple[str, ...]
+
+
+class LabelIndex:
+    """Folded labels of every entity, searchable by substring; built from a store, saved as JSON."""
+
+    def __init__(self, labels: list[tuple[str, str, str]], types: dict[str, list[str]]) -> None:
+        """``labels``: (entity IRI, label, language) rows; ``types``: entity IRI → class IRIs."""
+        self.labels = sorted(set(labels))
+        self.types = {iri: sorted(set(classes)) for iri, classes in sorted(types.items())}
+        folded = [normalise_name(label) for _, label, _ in self.labels]
+        # One string, one label per line: "\n" never occurs in a folded label, so no match spans two.
+        self._text = "\n".join(folded)
+        self._starts: list[int] = []
+        offset = 0
+        for name in folded:
+            self._starts.append(offset)
+            offset += len(name) + 1
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> LabelIndex:
+        """Read labels and types of every IRI in ``store`` (two queries, seconds at 100 k entities)."""
+        labels = [(row["entity"].value, row["label"].value, row["label"].language or "")
+                  for row in store.query(_LABELS_QUERY)]  # fmt: skip
+        types: dict[str, list[str]] = {}
+        for row in store.query(_TYPES_QUERY):
+            types.setdefault(row["entity"].value, []).append(row["type"].value)
+        named = {iri for iri, _, _ in labels}
+        return cls(labels, {iri: classes for iri, classes in types.items() if iri in named})
+
+    def to_json(self) -> bytes:
+        """The index as sorted JSON (same graph, same bytes)."""
+        data = {"labels": self.labels, "types": self.types}
+        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+    @classmethod
+    def load(cls, path: Path) -> LabelIndex:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls([tuple(row) for row in data["labels"]], data["types"])
+
+    def search(self, text: str, type_iri: str | None = None, limit: int | None = 20) -> list[Hit]:
+        """Entities with a label containing ``text`` (folded), best first: exact, prefix, inside, then by label.
+
+        ``type_iri`` keeps only entities of that class (the inferred graph types every organisation
+        ``lls:Organisation``, so a search on it finds companies, hospitals and universities alike).
+        """
+        needle = normalise_name(text)
+        if not needle:
+            return []
+        best: dict[str, tuple[int, str, str, str]] = {}
+        for match in re.finditer(re.escape(needle), self._text):
+            row = bisect_right(self._starts, match.start()) - 1
+            iri, label, language = self.labels[row]
+            if type_iri is not None and type_iri not in self.types.get(iri, ()):
+                continue
+            start = match.start() - self._starts[row]
+            whole = start == 0 and len(needle) == len(normalise_name(label))
+            rank = 0 if whole else 1 if start == 0 else 2
+            candidate = (rank, normalise_name(label), label, language)
+            if iri not in best or candidate < best[iri]:
+                best[iri] = candidate
+        ordered = sorted(best.items(), key=lambda item: (item[1], item[0]))
+        hits = [Hit(iri, label, language, rank, tuple(self.types.get(iri, ())))
+                for iri, (rank, _, label, language) in ordered]  # fmt: skip
+        return hits if limit is None else hits[:limit]
