@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -100,8 +101,13 @@ def form(text: str) -> str:
     raise UnsafeQuery("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
+@lru_cache(maxsize=1024)
 def guard(text: str, *, allow_service: bool = False) -> str:
-    """Return the query form of ``text``, or raise :class:`UnsafeQuery` saying why it may not run."""
+    """Return the query form of ``text``, or raise :class:`UnsafeQuery` saying why it may not run.
+
+    Cached: tokenising costs ~0.3 ms, more than a catalogue query on a small graph, and the
+    catalogue's texts repeat (a refusal is an exception, so it is never cached).
+    """
     toks = tokens(text)
     for token in toks:
         word = token.keyword

@@ -1,0 +1,243 @@
+"""Scale benchmark: build, load, query, search, serialise, view and analyse at N organisations.
+
+Run from the repository root::
+
+    python benchmarks/scale_bench.py --sizes real,1000,10000
+
+``real`` is the graph of the two documents (the repository's build); a number N is a synthetic
+ecosystem of N organisations written by ``lls-graph synth N`` into ``--work`` and built there by
+the real ``lls-graph build`` (in a child process, so its peak memory is its own). For each graph
+it prints one table: every figure of our path (the persistent pyoxigraph store behind
+``lls_graph.query.run_query``, the label index) next to raw pyoxigraph running the same query
+text (the floor reachable from Python) and rdflib's default in-memory store running the same
+work, as ratios measured in the same run. Figures, not assertions: no test times anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "lls_graph"]
+
+
+def _timed(work: Callable[[], object], repeat: int = 1) -> tuple[float, float, object]:
+    """Median and spread (max - min) in seconds of ``repeat`` runs, and the last result."""
+    samples, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = work()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), max(samples) - min(samples), result
+
+
+def _child(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) and stdout of one child process (its own rusage, via wait4)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{out[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def _project_dir(size: str, work: Path) -> tuple[Path, list[str]]:
+    """The project folder of ``size`` and the build options that point at its documents."""
+    if size == "real":
+        return ROOT, []
+    folder = work / f"synthetic-{size}"
+    if not (folder / "graph" / "sources").is_dir():
+        _child([*CLI, "synth", size, "-o", str(folder)])
+    return folder, ["--seeds", str(folder / "seeds")]
+
+
+def bench_build(folder: Path, seeds: list[str], reasoners: list[str]) -> list[tuple[str, str, str]]:
+    """One real ``lls-graph build`` per reasoner; the last one leaves the products in place."""
+    rows = []
+    for reasoner in reasoners:
+        seconds, peak, out = _child([*CLI, "build", "--root", str(folder), *seeds, "--reasoner", reasoner])
+        stages = next((line for line in out.splitlines() if "time: build" in line), "").split("time:")[-1].strip()
+        rows.append((f"build --reasoner {reasoner}", f"{seconds:.1f} s, {peak:,.0f} MB peak", stages))
+    return rows
+
+
+def bench_queries(folder: Path, repeat: int, with_rdflib: bool) -> list[tuple[str, str, str]]:
+    """Load, per-query medians, cold CLI, label search: ours vs raw pyoxigraph vs rdflib."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from lls_graph.catalogue import load_catalogue
+    from lls_graph.config import Namespaces, Project
+    from lls_graph.query import bindings, run_query
+    from lls_graph.sparql import bind
+    from lls_graph.store import open_index, open_store
+
+    project, ns = Project(root=folder), Namespaces()
+    source = project.inferred_graph
+    catalogue = load_catalogue(project.queries)
+    texts = {name: bind(entry.text, bindings(entry, {}, ns)) for name, entry in catalogue.items()}
+    rows = [("graph", f"{source.stat().st_size / 2**20:,.1f} MiB Turtle", f"{len(catalogue)} catalogue queries")]
+
+    raw = ox.Store()
+    ox_load, _, _ = _timed(lambda: raw.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE))
+    rows.append(("load into the store (pyoxigraph bulk_load)", f"{ox_load:.2f} s", f"{len(raw):,} triples"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        shutil.copy(source, out / source.name)
+        rebuild, _, _ = _timed(lambda: open_store(Project(root=folder, out=out)))
+    rows.append(("persistent store + label index from Turtle", f"{rebuild:.2f} s", "once per changed graph"))
+    graph = rdflib.Graph()
+    if with_rdflib:
+        rdf_load, _, _ = _timed(lambda: graph.parse(source, format="turtle"))
+        rows.append(("load, rdflib Graph.parse", f"{rdf_load:.2f} s", f"{rdf_load / ox_load:.0f}x pyoxigraph"))
+
+    store = open_store(project)
+    ours, floor, slow = {}, {}, {}
+    for name in catalogue:
+        run_query(name, project=project, store=store)  # warm once
+        ours[name] = _timed(lambda n=name: run_query(n, project=project, store=store).rows, repeat)
+        floor[name] = _timed(lambda n=name: _drain(raw.query(texts[n])), repeat)
+        if with_rdflib:
+            slow[name] = _timed(lambda n=name: _drain_rdflib(graph.query(texts[n])))
+    for label, figures in (("ours", ours), ("raw pyoxigraph", floor), ("rdflib", slow)):
+        if figures:
+            medians = [m for m, _, _ in figures.values()]
+            spreads = [s for _, s, _ in figures.values()]
+            rows.append((f"catalogue query, {label}", f"median {statistics.median(medians) * 1e3:.1f} ms, "
+                         f"max {max(medians) * 1e3:.1f} ms, total {sum(medians) * 1e3:.0f} ms",
+                         f"spread median {statistics.median(spreads) * 1e3:.2f} ms"))  # fmt: skip
+    total = sum(m for m, _, _ in ours.values())
+    rows.append(("ratio ours / raw pyoxigraph", f"{total / sum(m for m, _, _ in floor.values()):.2f}x", "total"))
+    if slow:
+        rows.append(("ratio rdflib / ours", f"{sum(m for m, _, _ in slow.values()) / total:.0f}x", "total"))
+        worst = max(slow, key=lambda n: slow[n][0])
+        rows.append(("slowest on rdflib", worst, f"{slow[worst][0] * 1e3:.0f} ms vs ours {ours[worst][0] * 1e3:.1f}"))
+    cold, _, _ = _timed(lambda: _child([*CLI, "query", "cq-01", "--root", str(folder), "--format", "csv"]), 3)
+    peak = _child([*CLI, "query", "cq-01", "--root", str(folder), "--format", "csv"])[1]
+    rows.append(("cold `lls-graph query cq-01`", f"{cold:.2f} s", f"{peak:,.0f} MB peak"))
+    rows += bench_search(project, raw, graph if with_rdflib else None, repeat, open_index)
+    return rows
+
+
+def _drain(result: object) -> object:
+    import pyoxigraph as ox
+
+    return bool(result) if isinstance(result, ox.QueryBoolean) else list(result)
+
+
+def _drain_rdflib(result: object) -> object:
+    return result.askAnswer if result.type == "ASK" else list(result)
+
+
+SEARCH = "universit"
+CONTAINS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?e WHERE { ?e rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), "universit")) }"""
+
+
+def bench_search(project, raw, graph, repeat: int, open_index) -> list[tuple[str, str, str]]:
+    """The label index against the CONTAINS filter it replaces (which also misses accents)."""
+    index_load, _, index = _timed(lambda: open_index(project))
+    found, spread, hits = _timed(lambda: index.search(SEARCH, limit=None), repeat * 10)
+    scan, _, rows = _timed(lambda: list(raw.query(CONTAINS)), repeat)
+    out = [
+        ("label search, index", f"{found * 1e3:.2f} ms (spread {spread * 1e3:.2f})",
+         f"{len(hits)} hits; index load {index_load * 1e3:.0f} ms"),
+        ("label search, raw CONTAINS", f"{scan * 1e3:.1f} ms", f"{len(rows)} hits, {scan / found:.0f}x the index"),
+    ]  # fmt: skip
+    if graph is not None:
+        slow, _, _ = _timed(lambda: list(graph.query(CONTAINS)))
+        out.append(("label search, rdflib CONTAINS", f"{slow * 1e3:.0f} ms", f"{slow / found:.0f}x the index"))
+    return out
+
+
+def bench_outputs(folder: Path, with_rdflib: bool) -> list[tuple[str, str, str]]:
+    """Serialisation (export formats), the network view and the analysis on the same graph."""
+    import rdflib
+
+    from lls_graph.analysis import actor_graph, analyse
+    from lls_graph.config import Namespaces, Project
+    from lls_graph.export import export_bytes, load_graphs
+    from lls_graph.network import ecosystem
+    from lls_graph.viz import render_html
+
+    project, ns = Project(root=folder), Namespaces()
+    loaded, _, (asserted, inferred) = _timed(lambda: load_graphs(project))
+    rows = [("parse both products (rdflib)", f"{loaded:.1f} s", f"{len(inferred):,} inferred triples")]
+    for fmt in ("nt", "ttl", "jsonld"):
+        seconds, _, data = _timed(lambda f=fmt: export_bytes(f, asserted, inferred, ns, use_inferred=True))
+        rows.append((f"export --format {fmt}", f"{seconds:.1f} s", f"{len(data) / 2**20:,.1f} MiB"))
+    if with_rdflib:
+        seconds, _, data = _timed(lambda: inferred.serialize(format="turtle", encoding="utf-8"))
+        rows.append(("rdflib default Turtle serializer", f"{seconds:.1f} s", f"{len(data) / 2**20:,.1f} MiB"))
+    ontology = rdflib.Graph().parse(project.ontology)
+    made, _, network = _timed(lambda: ecosystem(inferred, ontology, ns))
+    drawn, _, page = _timed(lambda: render_html(network))
+    rows.append(("network view (RDF → networkx)", f"{made:.1f} s", f"{network.graph.number_of_nodes():,} nodes"))
+    rows.append(("view page (layout + HTML)", f"{drawn:.1f} s", f"{len(page.html.encode()) / 2**20:,.1f} MiB"))
+    analysed, _, _ = _timed(lambda: analyse(actor_graph(network)))
+    rows.append(("analysis (centralities, Louvain, bridges)", f"{analysed:.1f} s", ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="real,1000,10000", help="comma-separated: real and/or N organisations")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lls-scale",
+                        help="where synthetic projects are written and built (reused when present)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query (median, spread)")
+    parser.add_argument("--rdflib-max", type=int, default=10_000,
+                        help="skip rdflib above this many organisations (it takes minutes and GBs)")  # fmt: skip
+    parser.add_argument("--hermit-max", type=int, default=10_000, help="also build with HermiT up to this N")
+    parser.add_argument("--skip-build", action="store_true", help="reuse products already built in --work")
+    parser.add_argument("--json", type=Path, help="also write all figures as JSON")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {_machine_memory()}")
+    report: dict[str, list[tuple[str, str, str]]] = {}
+    for size in args.sizes.split(","):
+        n = 700 if size == "real" else int(size)
+        folder, seeds = _project_dir(size, args.work)
+        reasoners = ["rules"] + (["hermit"] if n <= args.hermit_max else [])
+        rows = [] if args.skip_build else bench_build(folder, seeds, reasoners[::-1])
+        rows += bench_queries(folder, args.repeat, with_rdflib=n <= args.rdflib_max)
+        rows += bench_outputs(folder, with_rdflib=n <= args.rdflib_max)
+        rows.append(("peak memory of this benchmark process", f"{_peak_mb():,.0f} MB", "query + outputs"))
+        report[size] = rows
+        _print(size, rows)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _machine_memory() -> str:
+    pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    return f"{pages * size / 2**30:.0f} GiB RAM"
+
+
+def _print(size: str, rows: list[tuple[str, str, str]]) -> None:
+    title = "the documents' graph" if size == "real" else f"synthetic, {int(size):,} organisations"
+    print(f"\n### {title}\n\n| measure | figure | note |\n|---|---|---|")
+    for measure, figure, note in rows:
+        print(f"| {measure} | {figure} | {note} |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
