@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -70,7 +71,8 @@ def bench_build(folder: Path, seeds: list[str], reasoners: list[str]) -> list[tu
     rows = []
     for reasoner in reasoners:
         seconds, peak, out = _child([*CLI, "build", "--root", str(folder), *seeds, "--reasoner", reasoner])
-        stages = next((line for line in out.splitlines() if "time: build" in line), "").split("time:")[-1].strip()
+        stages = re.search(r"time: (build [\d.]+ s,\s+write [\d.]+ s)", out)
+        stages = " ".join(stages.group(1).split()) if stages else ""
         rows.append((f"build --reasoner {reasoner}", f"{seconds:.1f} s, {peak:,.0f} MB peak", stages))
     return rows
 
