@@ -84,8 +84,8 @@ KEYWORDS = {
     "it": ("scienze della vita", "Lombardia", "knowledge graph", "linked data"),
 }
 LICENCE_NAMES = {"https://creativecommons.org/licenses/by/4.0/": "Creative Commons Attribution 4.0 International"}
-#: How many example resources VoID lists (one per most populous class of ours).
-EXAMPLES = 3
+#: VoID's example resources: the first (by IRI) organisation, innovation hub and initiative.
+EXAMPLE_CLASSES = ("Organisation", "InnovationHub", "Initiative")
 
 
 @dataclass(frozen=True)
@@ -175,9 +175,9 @@ def void_graph(graph: Graph, ns: Namespaces, dumps: Sequence[Dump], licence: URI
         out.add((ds, VOID.propertyPartition, part))
         out.add((part, VOID.property, prop))
         out.add((part, VOID.triples, Literal(count, datatype=XSD.integer)))
-    ours = [c for c in members if str(c).startswith(str(ns.lls))]
-    for cls in sorted(ours, key=lambda c: (-len(members[c]), str(c)))[:EXAMPLES]:
-        out.add((ds, VOID.exampleResource, min(members[cls], key=str)))
+    for name in EXAMPLE_CLASSES:
+        if members.get(ns.lls[name]):
+            out.add((ds, VOID.exampleResource, min(members[ns.lls[name]], key=str)))
     return out
 
 

@@ -8,7 +8,8 @@ description counts them all. Files are written all at once, or not at all.
 
 The release date is an input, never the clock: ``--date``, else ``$SOURCE_DATE_EPOCH``
 (the reproducible-builds convention), else the ontology header's ``dcterms:modified`` or
-``dcterms:issued``; so two builds of one release are byte-identical.
+``dcterms:issued``; so two builds of one release are byte-identical. The catalogue record
+is checked against ``ontology/dcat-ap-shapes.ttl`` before anything is written.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ from .dataset import Dump, dcat_bytes, dcat_graph, ontology_facts, void_bytes, v
 from .docs import LANGUAGES, ontology_html
 from .export import FORMATS, context_bytes, export_bytes, load_graphs
 from .serialise import write_atomically
+from .validation import shacl_violations
 
-__all__ = ["release_date", "release_files", "write_release"]
+__all__ = ["RecordInvalid", "release_date", "release_files", "write_release"]
+
+
+class RecordInvalid(ValueError):
+    """The DCAT record does not conform to the DCAT-AP shapes; nothing is written."""
 
 
 def release_date(explicit: date | None, ontology: Graph, ns: Namespaces) -> date:
@@ -62,7 +68,11 @@ def release_files(project: Project, ns: Namespaces, released: date | None = None
         dumps.append(Dump(fmt, len(data)))
     files[_relative(ns, ns.context_iri)] = context_bytes(ns)
     files["void.ttl"] = void_bytes(void_graph(inferred, ns, dumps, licence), ns)
-    files["dcat.ttl"] = dcat_bytes(dcat_graph(ns, dumps, licence, version, day), ns)
+    record = dcat_graph(ns, dumps, licence, version, day)
+    problems = shacl_violations(record, Graph().parse(project.dcat_shapes, format="turtle"))
+    if problems:
+        raise RecordInvalid("the DCAT record does not conform:\n" + "\n".join(map(str, problems)))
+    files["dcat.ttl"] = dcat_bytes(record, ns)
     folder = _relative(ns, ns.ontology_iri)
     files[f"{folder}/lls.ttl"] = project.ontology.read_bytes()
     for lang in LANGUAGES:
