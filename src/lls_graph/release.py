@@ -56,10 +56,10 @@ def _relative(ns: Namespaces, iri: str) -> str:
 
 def release_files(project: Project, ns: Namespaces, released: date | None = None) -> dict[str, bytes]:
     """Every product of a release, by path relative to the folder (and to the base IRI)."""
-    asserted, inferred = load_graphs(project)
     ontology = Graph().parse(project.ontology, format="turtle")
     licence, version = ontology_facts(ontology, ns)
     day = release_date(released, ontology, ns)
+    asserted, inferred = load_graphs(project)
     files: dict[str, bytes] = {}
     dumps: list[Dump] = []
     for fmt, (extension, _) in FORMATS.items():
