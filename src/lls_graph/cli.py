@@ -558,7 +558,7 @@ def _namespaces(base: str) -> Namespaces:
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="RDF format of the dump.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Dump file.")
 @click.option("--inferred/--asserted", "use_inferred", default=True, show_default=True,
-              help="Inferred graph (asserted + entailed; nq/trig: two named graphs) or the asserted one only.")  # fmt: skip
+              help="The inferred graph (nq/trig: asserted and entailed named graphs) or the asserted one.")  # fmt: skip
 @click.option("--chunk-size", type=click.IntRange(1), default=None, metavar="N",
               help="nt/nq only: write FILE-0001.nt, FILE-0002.nt, ... of at most N lines each.")  # fmt: skip
 def export_command(root: Path | None, base: str, fmt: str, output: Path, use_inferred: bool,
