@@ -114,15 +114,7 @@ def test_quad_dumps_keep_asserted_and_entailed_named_graphs(release: Path, sourc
     assert _triples(dump, OX_FORMATS[fmt], entailed) == source["inferred"] - source["asserted"]
 
 
-def test_export_asserted_round_trips(tmp_path: Path, source: dict) -> None:
-    out = tmp_path / "dump.jsonld"
-    args = ["export", "--root", str(ROOT), "--format", "jsonld", "--asserted", "-o", str(out)]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    assert _triples(out, ox.RdfFormat.JSON_LD) == source["asserted"]
-
-
-def test_chunked_ntriples_are_valid_dumps_that_add_up(tmp_path: Path, source: dict) -> None:
+def test_chunked_asserted_ntriples_are_valid_dumps_that_add_up(tmp_path: Path, source: dict) -> None:
     (tmp_path / "lls-0099.nt").write_text("stale chunk of an earlier dump\n")
     args = ["export", "--root", str(ROOT), "--format", "nt", "--asserted", "--chunk-size", "10000",
             "-o", str(tmp_path / "lls.nt")]  # fmt: skip
