@@ -4,8 +4,9 @@ pyLODE (``OntPub``) documents every class and property of ``ontology/lls.ttl`` f
 labels and definitions, with its CSS inlined and its reference ontologies read from files
 it ships, so the build needs no network. It has no language option, so each page is
 made from a copy of the ontology that keeps only that language's literals (and the
-untagged ones): the English page reads in English, the Italian page in Italian; pyLODE's
-own headings ("Classes", "Properties") stay in English. pyLODE takes every
+untagged ones): the English page reads in English, the Italian page in Italian, whose
+headings and row labels are translated from :data:`ITALIAN` (pyLODE's tooltips, taken
+from the vocabularies it ships, stay in English). pyLODE takes every
 ``skos:ConceptScheme`` in the file for the document itself (their names join the page
 title), and the ontology's ``rdfs:label`` for a second title, so the copy leaves those
 triples out; the code lists are individuals, which pyLODE does not document anyway.
@@ -25,9 +26,38 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-__all__ = ["LANGUAGES", "ontology_html"]
+__all__ = ["ITALIAN", "LANGUAGES", "ontology_html"]
 
 LANGUAGES = ("en", "it")
+#: pyLODE's headings and row labels (pyLODE 3.3), as they read on the Italian page.
+ITALIAN = {
+    "Table of Contents": "Indice",
+    "Metadata": "Metadati",
+    "Classes": "Classi",
+    "Object Properties": "Proprietà di oggetto",
+    "Datatype Properties": "Proprietà di tipo di dato",
+    "Annotation Properties": "Proprietà di annotazione",
+    "Namespaces": "Namespace",
+    "Legend": "Legenda",
+    "Title": "Titolo",
+    "Description": "Descrizione",
+    "Creator": "Autore",
+    "License": "Licenza",
+    "Version Info": "Versione",
+    "Version Iri": "IRI della versione",
+    "Preferred Namespace Prefix": "Prefisso preferito",
+    "Preferred Namespace Uri": "Namespace preferito",
+    "Is Defined By": "Definito da",
+    "Sub Class Of": "Sottoclasse di",
+    "Super Class Of": "Superclasse di",
+    "Sub Property Of": "Sottoproprietà di",
+    "Super Property Of": "Superproprietà di",
+    "Domain": "Dominio",
+    "Range": "Codominio",
+    "In Domain Of": "Nel dominio di",
+    "In Range Of": "Nel codominio di",
+}
+_LABEL = re.compile(r">(\s*)(" + "|".join(re.escape(text) for text in ITALIAN) + r")(\s*)<")
 _SCHEMA_ORG = re.compile(r'(<script id="schema.org" type="application/ld\+json">)(.*?)(</script>)', re.DOTALL)
 
 
@@ -79,4 +109,6 @@ def ontology_html(ontology: Path, lang: str) -> str:
         raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}")
     html = _ontpub()(_in_language(ontology, lang)).make_html()
     html = _SCHEMA_ORG.sub(_stable_schema_org, html, count=1)
+    if lang == "it":
+        html = _LABEL.sub(lambda m: f">{m.group(1)}{ITALIAN[m.group(2)]}{m.group(3)}<", html)
     return html.replace("<html>", f'<html lang="{lang}">', 1)
