@@ -245,7 +245,7 @@ def _figure_line(page: _Page, iri: str) -> str:
     parts = []
     for name in ("qualifier", "obsValue", "unit", "refPeriod"):
         value = model._value(iri, str(lls[name]))
-        if value is not None:
+        if value is not None and value.value != str(lls.Exact):
             parts.append(html.escape(model.label(value.value) if isinstance(value, ox.NamedNode) else value.value))
     return " ".join(parts)
 
@@ -333,7 +333,10 @@ def render_index(model: Model) -> str:
         f'<a href="#s{i}">{html.escape(model.label(g) if g else "Other")}</a> ({len(groups[g])})'
         for i, g in enumerate(order)
     )
-    parts = [f"<h1>{html.escape(model.label(model.ns.ontology_iri))}: {len(model.entities)} entities</h1>\n",
+    links = " &middot; ".join(f'<a href="{html.escape(model.ns.base + path, quote=True)}">{text}</a>'
+                              for path, text in (("ontology", "ontology"), ("dataset", "dataset description"),
+                                                 ("sparql", "SPARQL endpoint")))  # fmt: skip
+    parts = [f"<h1>Lombardy life sciences: {len(model.entities)} entities</h1>\n<p>{links}</p>\n",
              f"<nav>{contents}</nav>\n"]  # fmt: skip
     for i, group in enumerate(order):
         items = []
