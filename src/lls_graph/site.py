@@ -94,6 +94,7 @@ class Model:
     evidence: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
     quotes: dict[str, Quote] = field(default_factory=dict)
     entities: dict[str, str] = field(default_factory=dict)
+    inverse: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
     def from_triples(cls, triples: Iterable[ox.Triple], ns: Namespaces,
@@ -102,6 +103,11 @@ class Model:
         model = cls(ns)
         for triple in vocabulary:
             model._label(triple)
+            if triple.predicate.value == OWL + "inverseOf":
+                model.inverse[triple.subject.value].add(triple.object.value)
+                model.inverse[triple.object.value].add(triple.subject.value)
+            elif triple.predicate.value == TYPE and triple.object.value == OWL + "SymmetricProperty":
+                model.inverse[triple.subject.value].add(triple.subject.value)
         for triple in triples:
             subject = triple.subject.value
             model.triples[subject].append(triple)
@@ -164,6 +170,14 @@ class Model:
         key = (triple.subject.value, triple.predicate.value, str(triple.object))
         return [self.quotes[q] for q in sorted(self.evidence.get(key, ())) if q in self.quotes]
 
+    def inverse_sources(self, triple: ox.Triple) -> list[Quote]:
+        """The quotes of the stated inverse of an entailed fact (``hostsOrganisation`` from ``basedInHub``)."""
+        if not isinstance(triple.object, ox.NamedNode):
+            return []
+        found = [self.sources(ox.Triple(triple.object, ox.NamedNode(p), triple.subject))
+                 for p in sorted(self.inverse.get(triple.predicate.value, ()))]  # fmt: skip
+        return sorted({q for quotes in found for q in quotes}, key=lambda q: q.iri)
+
     def describe(self, iri: str) -> list[ox.Triple]:
         """What the RDF alternates carry: the entity's triples, the axioms about them and their quotes."""
         out = list(self.triples.get(iri, ()))
@@ -216,13 +230,15 @@ class _Page:
     def cite(self, triple: ox.Triple) -> str:
         """Footnote marks for a fact's quotes (listed once at the foot); entailed facts have none."""
         quotes = self.model.sources(triple)
+        via = "" if quotes else ' <small class="muted">(stated as its inverse)</small>'
+        quotes = quotes or self.model.inverse_sources(triple)
         if not quotes:
             return '<small class="muted">no quote</small>'
         marks = []
         for quote in quotes:
             number = self.notes.setdefault(quote.iri, len(self.notes) + 1)
             marks.append(f'<a href="#q{number}">[{number}]</a>')
-        return " ".join(marks)
+        return " ".join(marks) + via
 
     def footnotes(self) -> str:
         if not self.notes:
@@ -250,7 +266,16 @@ def _figure_line(page: _Page, iri: str) -> str:
     return " ".join(parts)
 
 
+def _restated(model: Model, triples: list[ox.Triple], column: str) -> list[ox.Triple]:
+    """``triples`` less those in other vocabularies that restate a lls fact with the same other end
+    (``org:siteOf`` beside ``lls:hostsOrganisation``): alignment entailments, left to the RDF files."""
+    lls = str(model.ns.lls)
+    ends = {str(getattr(t, column)) for t in triples if t.predicate.value.startswith(lls)}
+    return [t for t in triples if t.predicate.value.startswith(lls) or str(getattr(t, column)) not in ends]
+
+
 def _rows(page: _Page, triples: list[ox.Triple], column: str) -> str:
+    triples = _restated(page.model, triples, column)
     cells = []
     for triple in triples:
         other = page.term(triple.object) if column == "object" else page.link(triple.subject.value)
