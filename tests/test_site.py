@@ -102,6 +102,9 @@ def test_a_page_shows_facts_relations_figures_and_their_quotes(site: Path) -> No
     assert '<a href="human-technopole.html">Fondazione Human Technopole</a>' in mind  # incoming: based in hub
     assert "MIND, Milano Innovation District, is a development hub" in mind and "line 149" in mind
     assert '<link rel="alternate" type="text/turtle" href="mind.ttl">' in mind
+    hosts = re.search(r'<tr><td><a href="[^"]*#hostsOrganisation">.*?human-technopole.html.*?</tr>', mind).group(0)
+    assert "(stated as its inverse)" in hosts and 'href="#q' in hosts  # the quote of its basedInHub
+    assert "org#siteOf" not in mind  # an alignment restating hostsOrganisation: in the .ttl, not the page
     figure = (site / "id" / "fig-deck-production-value-lombardy-2018.html").read_text(encoding="utf-8")
     assert "71.1 Billion euros 2018" in figure and '<a href="period/2018.html">2018</a>' in figure
     lombardy = (site / "id" / "lombardy.html").read_text(encoding="utf-8")
