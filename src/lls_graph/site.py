@@ -101,8 +101,9 @@ class Model:
                      vocabulary: Iterable[ox.Triple] = ()) -> Model:  # fmt: skip
         """Index ``triples`` (the data) and take term labels from ``vocabulary`` (the ontology)."""
         model = cls(ns)
+        ranked: dict[str, dict[str, tuple[int, str]]] = {}
         for triple in vocabulary:
-            model._label(triple)
+            model._label(triple, ranked)
             if triple.predicate.value == OWL + "inverseOf":
                 model.inverse[triple.subject.value].add(triple.object.value)
                 model.inverse[triple.object.value].add(triple.subject.value)
@@ -115,7 +116,8 @@ class Model:
                 model.incoming[triple.object.value].append(triple)
                 if triple.predicate.value == TYPE:
                     model.types[subject].add(triple.object.value)
-            model._label(triple)
+            model._label(triple, ranked)
+        model.labels.update({iri: {lang: text for lang, (_, text) in found.items()} for iri, found in ranked.items()})
         model._index_provenance()
         base = str(ns.id)
         bookkeeping = {OWL + "Axiom", str(ns.lls.Quote)}
@@ -129,28 +131,30 @@ class Model:
         vocabulary = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology else ()
         return cls.from_triples((q.triple for q in store), ns, (q.triple for q in vocabulary))
 
-    def _label(self, triple: ox.Triple) -> None:
+    def _label(self, triple: ox.Triple, ranked: dict[str, dict[str, tuple[int, str]]]) -> None:
+        """Keep, per language, the first skos:prefLabel, else the first rdfs:label (in code-point order)."""
         if triple.predicate.value in LABELS and isinstance(triple.object, ox.Literal):
-            found = self.labels[triple.subject.value]
+            found = ranked.setdefault(triple.subject.value, {})
+            candidate = (LABELS.index(triple.predicate.value), triple.object.value)
             language = triple.object.language or ""
-            if language not in found or triple.predicate.value == LABELS[0] or triple.object.value < found[language]:
-                found[language] = triple.object.value
+            found[language] = min(found.get(language, candidate), candidate)
 
-    def _value(self, subject: str, name: str) -> ox.NamedNode | ox.Literal | None:
+    def value(self, subject: str, name: str) -> ox.NamedNode | ox.Literal | None:
+        """The first value of property ``name`` (in a fixed order), or None."""
         values = sorted((t.object for t in self.triples.get(subject, ()) if t.predicate.value == name), key=_key)
         return values[0] if values else None
 
     def _index_provenance(self) -> None:
         lls = self.ns.lls
         for iri in [s for s, kinds in self.types.items() if OWL + "Axiom" in kinds]:
-            parts = [self._value(iri, OWL + n) for n in ("annotatedSource", "annotatedProperty", "annotatedTarget")]
+            parts = [self.value(iri, OWL + n) for n in ("annotatedSource", "annotatedProperty", "annotatedTarget")]
             if all(parts):
                 key = (parts[0].value, parts[1].value, str(parts[2]))
                 self.evidence[key] |= {
                     t.object.value for t in self.triples[iri] if t.predicate.value == str(lls.evidence)
                 }
         for iri in [s for s, kinds in self.types.items() if str(lls.Quote) in kinds]:
-            text, document, line = (self._value(iri, str(lls[n])) for n in ("quoteText", "quotedFrom", "lineNumber"))
+            text, document, line = (self.value(iri, str(lls[n])) for n in ("quoteText", "quotedFrom", "lineNumber"))
             if text and document:
                 self.quotes[iri] = Quote(iri, text.value, document.value, int(line.value) if line else 0)
 
@@ -260,7 +264,7 @@ def _figure_line(page: _Page, iri: str) -> str:
     lls = model.ns.lls
     parts = []
     for name in ("qualifier", "obsValue", "unit", "refPeriod"):
-        value = model._value(iri, str(lls[name]))
+        value = model.value(iri, str(lls[name]))
         if value is not None and value.value != str(lls.Exact):
             parts.append(html.escape(model.label(value.value) if isinstance(value, ox.NamedNode) else value.value))
     return " ".join(parts)
