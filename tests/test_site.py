@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from lls_graph.config import EXTERNAL_NAMESPACES, Namespaces, Project
-from lls_graph.site import MARKER, Model, SiteExists, render_page, site_files, write_site
+from lls_graph.site import MARKER, Model, SiteExists, htaccess, render_page, site_files, write_site
 from lls_graph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,16 +224,21 @@ def rewrite(rules: str, path: str, accept: str) -> tuple[str, str] | None:
     return None
 
 
-def test_every_entity_iri_redirects_to_its_file(site: Path, entities: list[str]) -> None:
-    rules = (site / ".htaccess").read_text(encoding="utf-8")
+@pytest.mark.parametrize("host", [None, "https://lls-graph.github.io/site/"])
+def test_every_entity_iri_redirects_to_its_file(site: Path, entities: list[str], host: str | None) -> None:
+    """Served from the site folder at the base, or from w3id.org's folder to a copy of the site on ``host``."""
+    rules = (site / ".htaccess").read_text(encoding="utf-8") if host is None else htaccess(NS, host)
     assert "RewriteEngine on" in rules and f"RewriteBase {urllib.parse.urlsplit(NS.base).path}" in rules
     assert "AddType text/turtle .ttl" in rules and "AddType application/ld+json .jsonld" in rules
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    prefix = host or ""
     for iri in entities:
         path = iri[len(NS.base) :]
         for accept, ext in (("text/turtle", "ttl"), ("application/ld+json", "jsonld"), (browser, "html"),
                             ("text/html", "html"), ("*/*", "html")):  # fmt: skip
             target, status = rewrite(rules, path, accept)
-            assert (target, status) == (f"{path}.{ext}", "303") and (site / target).is_file(), (iri, accept)
-        assert rewrite(rules, path + ".ttl", "text/html") is None  # the files themselves are served as they are
-    assert rewrite(rules, "id/", "text/html") == ("index.html", "303")
+            assert (target, status) == (f"{prefix}{path}.{ext}", "303"), (iri, accept)
+            assert (site / target.removeprefix(prefix)).is_file(), (iri, accept)
+        # the files themselves: served as they are, or sent on to the host
+        assert rewrite(rules, path + ".ttl", "text/html") == (None if host is None else (f"{host}{path}.ttl", "302"))
+    assert rewrite(rules, "id/", "text/html") == (f"{prefix}index.html", "303")

@@ -545,7 +545,10 @@ def search_command(text: str, root: Path | None, type_name: str | None, asserted
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder of the site (replaced whole; only an empty folder or an earlier site).")  # fmt: skip
 @click.option("--asserted", is_flag=True, help="Pages of the asserted graph instead of the inferred one.")
-def site_command(root: Path | None, out: Path, asserted: bool) -> None:
+@click.option("--host", default=None, metavar="URL",
+              help="Where a copy of the site is served: .htaccess for the base's w3id.org folder, redirecting "
+              "there (default: the folder itself is served at the base IRI).")  # fmt: skip
+def site_command(root: Path | None, out: Path, asserted: bool, host: str | None) -> None:
     """Write the static site: one page per entity with .ttl/.jsonld alternates, an index, .htaccess.
 
     Exit codes: 0 written; 2 error (no graph built, or OUT is a folder of other files).
@@ -555,12 +558,14 @@ def site_command(root: Path | None, out: Path, asserted: bool) -> None:
     from .site import Model, SiteExists, site_files, write_site
     from .store import open_store
 
+    if host is not None and (not host.startswith(("http://", "https://")) or not host.endswith("/")):
+        raise click.UsageError(f"--host must be an http(s) URL ending in '/': {host!r}")
     project = Project(root.resolve()) if root else Project()
     started = time.monotonic()
     try:
         store = open_store(project, "asserted" if asserted else "inferred")
         model = Model.from_store(store, Namespaces(), project.ontology)
-        files = site_files(model)
+        files = site_files(model, host)
         write_site(files, out)
     except (OSError, SiteExists) as exc:
         click.echo(f"error: {exc}", err=True)
