@@ -79,9 +79,9 @@ def _relations(model: Model, iri: str) -> set[ox.Triple]:
     return {t for t in model.triples.get(iri, ()) if t.predicate.value != TYPE and t.object.value in model.entities}
 
 
-def _attributes(model: Model, iri: str, skip: set[str]) -> dict[str, set[ox.Term]]:
+def _attributes(model: Model, iri: str, skip: set[str]) -> dict[str, set[ox.NamedNode | ox.BlankNode | ox.Literal]]:
     """An entity's values that are not relations to entities, by property (labels and ``skip`` aside)."""
-    found: dict[str, set] = {}
+    found: dict[str, set[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     for triple in model.triples.get(iri, ()):
         if triple.predicate.value in skip or triple.object.value in model.entities:
             continue
@@ -97,54 +97,67 @@ def _labels(model: Model, iri: str) -> dict[str, set[str]]:
     return found
 
 
+def _added(model: Model, other: Model) -> list[dict[str, Any]]:
+    """The entities of ``model`` that ``other`` lacks, each with its relations to and from entities."""
+    found = []
+    for iri in sorted(set(model.entities) - set(other.entities)):
+        incoming = {t for t in model.incoming.get(iri, ()) if t.subject.value in model.entities
+                    and t.predicate.value != TYPE}  # fmt: skip
+        relations = sorted(_relations(model, iri) | incoming, key=str)
+        found.append(_entity(model, iri) | {"relations": [_relation(model, t) for t in relations]})
+    return found
+
+
+def _changes_of(before: Model, after: Model, iri: str) -> dict[str, list[dict[str, Any]]]:
+    """What changed about one entity present in both releases."""
+    changes: dict[str, list[dict[str, Any]]] = {name: [] for name in CATEGORIES}
+    gone, came = _relations(before, iri), _relations(after, iri)
+    changes["relations_removed"] = [_relation(before, t) for t in sorted(gone - came, key=str)
+                                    if t.object.value in after.entities]  # fmt: skip
+    changes["relations_added"] = [_relation(after, t) for t in sorted(came - gone, key=str)
+                                  if t.object.value in before.entities]  # fmt: skip
+    value = str(after.ns.lls.obsValue)
+    figure = str(after.ns.lls.Statistic) in after.types[iri]
+    was, now = (_attributes(m, iri, set(LABELS)) for m in (before, after))
+    if figure and was.get(value) != now.get(value):
+        triples = [ox.Triple(ox.NamedNode(iri), ox.NamedNode(value), v) for v in sorted(now.get(value, ()), key=str)]
+        changes["figures_changed"].append({
+            "iri": iri, "label": after.label(iri),
+            "old": sorted(v.value for v in was.get(value, ())), "new": sorted(v.value for v in now.get(value, ())),
+            "sources": [s for t in triples for s in _sources(after, t)],
+        })  # fmt: skip
+    for prop in sorted(set(was) | set(now)):
+        if (figure and prop == value) or was.get(prop) == now.get(prop):
+            continue
+        changes["attributes_changed"].append({
+            "iri": iri, "label": after.label(iri), "property": prop, "property_label": after.label(prop),
+            "old": sorted(_value(before, v) for v in was.get(prop, ())),
+            "new": sorted(_value(after, v) for v in now.get(prop, ())),
+        })  # fmt: skip
+    old_labels, new_labels = _labels(before, iri), _labels(after, iri)
+    changes["labels_changed"] = [
+        {"iri": iri, "language": language, "old": sorted(old_labels.get(language, ())),
+         "new": sorted(new_labels.get(language, ()))}
+        for language in sorted(set(old_labels) | set(new_labels))
+        if old_labels.get(language) != new_labels.get(language)
+    ]  # fmt: skip
+    return changes
+
+
 def compare(old: list[ox.Triple], new: list[ox.Triple], ns: Namespaces | None = None,
             vocabulary: list[ox.Triple] | None = None) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
     """The changes from ``old`` to ``new``, by category of :data:`CATEGORIES` (empty lists: no change).
 
     Relations to and from an entity that was added or removed are listed with it, not again as relations.
+    ``vocabulary`` (the ontology's triples) names classes and properties by their labels.
     """
     ns = ns or Namespaces()
     before = Model.from_triples(old, ns, vocabulary or ())
     after = Model.from_triples(new, ns, vocabulary or ())
-    kept = sorted(set(before.entities) & set(after.entities))
-    result: dict[str, list[dict[str, Any]]] = {name: [] for name in CATEGORIES}
-    for model, other, category in ((after, before, "entities_added"), (before, after, "entities_removed")):
-        for iri in sorted(set(model.entities) - set(other.entities)):
-            incoming = {t for t in model.incoming.get(iri, ()) if t.subject.value in model.entities
-                        and t.predicate.value != TYPE}  # fmt: skip
-            relations = sorted(_relations(model, iri) | incoming, key=str)
-            result[category].append(_entity(model, iri) | {"relations": [_relation(model, t) for t in relations]})
-    value = str(ns.lls.obsValue)
-    statistic = str(ns.lls.Statistic)
-    for iri in kept:
-        gone, came = _relations(before, iri), _relations(after, iri)
-        result["relations_removed"] += [_relation(before, t) for t in sorted(gone - came, key=str)
-                                        if t.object.value in after.entities]  # fmt: skip
-        result["relations_added"] += [_relation(after, t) for t in sorted(came - gone, key=str)
-                                      if t.object.value in before.entities]  # fmt: skip
-        figure = statistic in after.types[iri]
-        was, now = (_attributes(m, iri, set(LABELS)) for m in (before, after))
-        if figure and was.get(value) != now.get(value):
-            triples = [
-                ox.Triple(ox.NamedNode(iri), ox.NamedNode(value), v) for v in sorted(now.get(value, ()), key=str)
-            ]
-            result["figures_changed"].append({
-                "iri": iri, "label": after.label(iri),
-                "old": sorted(v.value for v in was.get(value, ())), "new": sorted(v.value for v in now.get(value, ())),
-                "sources": [s for t in triples for s in _sources(after, t)],
-            })  # fmt: skip
-        for prop in sorted(set(was) | set(now)):
-            if (figure and prop == value) or was.get(prop) == now.get(prop):
-                continue
-            result["attributes_changed"].append({
-                "iri": iri, "label": after.label(iri), "property": prop, "property_label": after.label(prop),
-                "old": sorted(_value(before, v) for v in was.get(prop, ())),
-                "new": sorted(_value(after, v) for v in now.get(prop, ())),
-            })  # fmt: skip
-        old_labels, new_labels = _labels(before, iri), _labels(after, iri)
-        for language in sorted(set(old_labels) | set(new_labels)):
-            if old_labels.get(language) != new_labels.get(language):
-                result["labels_changed"].append({"iri": iri, "language": language,
-                                                 "old": sorted(old_labels.get(language, ())),
-                                                 "new": sorted(new_labels.get(language, ()))})  # fmt: skip
+    result = {name: [] for name in CATEGORIES}
+    result["entities_added"] = _added(after, before)
+    result["entities_removed"] = _added(before, after)
+    for iri in sorted(set(before.entities) & set(after.entities)):
+        for name, items in _changes_of(before, after, iri).items():
+            result[name] += items
     return result
