@@ -13,19 +13,21 @@ import re
 import socket
 import subprocess
 import sys
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal
-from rdflib.namespace import VOID
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, VOID
 
 from lls_graph.cli import EXPORT_FORMATS, main
 from lls_graph.config import Namespaces, Project
 from lls_graph.docs import ontology_html
 from lls_graph.export import FORMATS, context
+from lls_graph.release import release_date
 from lls_graph.validation import shacl_violations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,9 +261,20 @@ def test_broken_dcat_record_is_rejected_for_each_fault() -> None:
     }
 
 
-def test_release_needs_a_stable_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_release_date_is_the_changelog_date_of_the_ontology_version(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = CliRunner().invoke(main, ["release", "--root", str(ROOT), "-o", str(tmp_path / "out")])
+    ontology = Graph().parse(ROOT / "ontology" / "lls.ttl")
+    version = str(ontology.value(URIRef(NS.ontology_iri), OWL.versionInfo))
+    changelog = (ROOT / "CHANGELOG.md").read_text("utf-8")
+    assert f"## [{version}] - {release_date(None, ontology, NS, ROOT / 'CHANGELOG.md')}" in changelog
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert release_date(None, ontology, NS, ROOT / "CHANGELOG.md") == date(2026, 1, 1)
+
+
+def test_release_needs_a_stable_date(scratch: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    (scratch.root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["release", "--root", str(scratch.root), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "no release date" in result.output
     assert not (tmp_path / "out").exists()

@@ -17,9 +17,10 @@ import pytest
 from servers import free_port, running, scripted
 from test_competency import EXPECTED
 
-from lls_graph.config import Project
+from lls_graph.config import Namespaces, Project
 from lls_graph.query import run_query
-from lls_graph.serve import make_server, render_html, serve_in_thread
+from lls_graph.serve import make_server, serve_in_thread
+from lls_graph.site import Model, rdf_bytes, render_index, render_page
 from lls_graph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,19 +88,41 @@ def test_the_server_answers_like_the_embedded_store(served: str, name: str) -> N
 
 def test_entities_dereference_by_content_negotiation(served: str) -> None:
     store = open_store(PROJECT)
-    expected = {q.triple for q in store.quads_for_pattern(ox.NamedNode(MIND), None, None)}
+    own = {q.triple for q in store.quads_for_pattern(ox.NamedNode(MIND), None, None)}
     status, media, body = get(f"{served}/id/mind", "text/turtle")
     assert status == 200 and media.startswith("text/turtle")
-    assert {q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)} == expected
+    described = {q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    assert own < described  # and the axioms and quotes of its facts
+    assert {t.subject.value for t in described} - {MIND} and all(
+        t.subject.value.startswith(("https://w3id.org/lls/id/statement/", "https://w3id.org/lls/id/quote/"))
+        for t in described - own
+    )
     status, media, body = get(f"{served}/id/mind", "application/ld+json")
     assert status == 200 and media == "application/ld+json"
-    assert {q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)} == expected
+    assert {q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)} == described
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     status, media, body = get(f"{served}/id/mind", browser)
     assert status == 200 and media.startswith("text/html")
     assert b"<h1>Milan Innovation District</h1>" in body
     assert get(f"{served}/id/mind", "image/png")[0] == 406
     assert get(f"{served}/id/no-such-entity", "text/turtle")[0] == 404
+    assert get(f"{served}/id/mind.png")[0] == 404
+    assert get(f"{served}/id/statement")[0] == 404
+
+
+def test_serve_answers_the_same_pages_and_files_as_the_site(served: str) -> None:
+    model = Model.from_store(open_store(PROJECT), Namespaces(), PROJECT.ontology)
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for name in ("mind", "period/2018", "fig-deck-production-value-lombardy-2018"):
+        iri = f"https://w3id.org/lls/id/{name}"
+        page = render_page(model, iri).encode("utf-8")
+        assert get(f"{served}/id/{name}", browser)[2] == page
+        assert get(f"{served}/id/{name}.html", "text/turtle")[2] == page  # a file is a file, whatever Accept says
+        for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json")):
+            status, served_media, body = get(f"{served}/id/{name}.{ext}")
+            assert status == 200 and served_media.startswith(media) and body == rdf_bytes(model, iri, ext)
+    index = render_index(model).encode("utf-8")
+    assert get(f"{served}/")[2] == index and get(f"{served}/index.html")[2] == index
 
 
 def test_updates_are_refused(served: str) -> None:
@@ -141,15 +164,6 @@ def test_a_query_past_the_time_limit_is_stopped() -> None:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def test_html_is_escaped() -> None:
-    hostile = ox.Literal('<script>alert("x")</script>', language="en")
-    page = render_html("https://w3id.org/lls/id/a", [ox.Triple(ox.NamedNode("https://w3id.org/lls/id/a"),
-                       ox.NamedNode("https://e.example/'onmouseover=x"), hostile)],
-                       lambda term: term.value)  # fmt: skip
-    assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "'onmouseover" not in page and "&#x27;onmouseover" in page
 
 
 def test_serve_command_reports_a_busy_port() -> None:

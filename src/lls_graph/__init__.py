@@ -8,7 +8,7 @@ from .build import BuildFailed, BuildReport, build
 from .config import Namespaces, Project
 from .sources import SourcesInvalid, load_sources
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BuildFailed",

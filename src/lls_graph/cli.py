@@ -537,6 +537,116 @@ def search_command(text: str, root: Path | None, type_name: str | None, asserted
         sys.exit(1)
 
 
+# --- issue 5b: entity pages and releases (site, diff) ----------------------------------------------
+
+
+@main.command("site")
+@ROOT
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder of the site (replaced whole; only an empty folder or an earlier site).")  # fmt: skip
+@click.option("--asserted", is_flag=True, help="Pages of the asserted graph instead of the inferred one.")
+@click.option("--host", default=None, metavar="URL",
+              help="Where a copy of the site is served: .htaccess for the base's w3id.org folder, redirecting "
+              "there (default: the folder itself is served at the base IRI).")  # fmt: skip
+def site_command(root: Path | None, out: Path, asserted: bool, host: str | None) -> None:
+    """Write the static site: one page per entity with .ttl/.jsonld alternates, an index, .htaccess.
+
+    Exit codes: 0 written; 2 error (no graph built, or OUT is a folder of other files).
+    """
+    import time
+
+    from .site import Model, SiteExists, site_files, write_site
+    from .store import open_store
+
+    if host is not None and (not host.startswith(("http://", "https://")) or not host.endswith("/")):
+        raise click.UsageError(f"--host must be an http(s) URL ending in '/': {host!r}")
+    project = Project(root.resolve()) if root else Project()
+    started = time.monotonic()
+    try:
+        store = open_store(project, "asserted" if asserted else "inferred")
+        model = Model.from_store(store, Namespaces(), project.ontology)
+        files = site_files(model, host)
+        write_site(files, out)
+    except (OSError, SiteExists) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    size = sum(len(data) for data in files.values())
+    click.echo(f"wrote {out}: {len(model.entities)} entity pages, {len(files)} files, {size:,} bytes "
+               f"in {time.monotonic() - started:.1f} s")  # fmt: skip
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@ROOT
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="A readable table, or JSON (stable order).")  # fmt: skip
+def diff_command(old: str, new: str, root: Path | None, fmt: str) -> None:
+    """What changed in the ecosystem from release OLD to NEW (Turtle files, or git:REV[:PATH]).
+
+    Exit codes (as diff(1)): 0 no change; 1 changes; 2 error.
+    """
+    import json
+
+    import pyoxigraph as ox
+
+    from .diff import CATEGORIES, DiffError, compare, load_graph
+
+    project = Project(root.resolve()) if root else Project()
+    try:
+        before, after = (load_graph(spec, project.root) for spec in (old, new))
+        vocabulary = [q.triple for q in ox.parse(path=str(project.ontology))]
+    except (DiffError, OSError, SyntaxError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    changes = compare(before, after, Namespaces(), vocabulary)
+    if fmt == "json":
+        click.echo(json.dumps(changes, ensure_ascii=False, indent=1))
+    else:
+        _print_diff(changes, CATEGORIES)
+    sys.exit(1 if any(changes.values()) else 0)
+
+
+def _print_diff(changes: dict, categories: tuple[str, ...]) -> None:
+    """One rich table per non-empty category, then a one-line summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    def sources(item: dict) -> str:
+        return "; ".join(f"{s['document']}:{s['line']}" for s in item.get("sources", ()))
+
+    def short(values: list[str]) -> str:  # the table shows the start of long notes; JSON has them whole
+        text = " | ".join(values)
+        return text if len(text) <= 160 else text[:159] + "…"
+
+    def relation(r: dict) -> str:
+        return f"{r['subject_label']} —{r['property_label']}→ {r['object_label']}"
+
+    columns = {
+        "entities_added": (("entity", "classes", "relations"),
+                           lambda e: (e["label"], ", ".join(e["classes"]), "\n".join(map(relation, e["relations"])))),
+        "relations_added": (("relation", "sources"), lambda r: (relation(r), sources(r))),
+        "figures_changed": (("figure", "old", "new", "sources"),
+                            lambda f: (f["label"], ", ".join(f["old"]), ", ".join(f["new"]), sources(f))),
+        "labels_changed": (("entity", "lang", "old", "new"),
+                           lambda x: (x["iri"], x["language"], " | ".join(x["old"]), " | ".join(x["new"]))),
+        "attributes_changed": (("entity", "property", "old", "new"),
+                               lambda x: (x["label"], x["property_label"], short(x["old"]), short(x["new"]))),
+    }  # fmt: skip
+    columns["entities_removed"] = columns["entities_added"]
+    columns["relations_removed"] = columns["relations_added"]
+    console = Console()
+    for category in categories:
+        if changes[category]:
+            heads, row = columns[category]
+            table = Table(*heads, title=f"{category.replace('_', ' ')} ({len(changes[category])})")
+            for item in changes[category]:
+                table.add_row(*row(item))
+            console.print(table)
+    counts = ", ".join(f"{len(changes[c])} {c.replace('_', ' ')}" for c in categories)
+    console.print("no change" if not any(changes.values()) else counts)
+
+
 # --- issue 5: publishing for partners (export, release) -------------------------------------------
 
 #: The dump formats of ``lls_graph.export.FORMATS`` (spelled here so the CLI loads without rdflib).
@@ -589,8 +699,8 @@ def export_command(root: Path | None, base: str, fmt: str, output: Path, use_inf
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Publication folder (its paths mirror the IRIs under the base).")  # fmt: skip
 @click.option("--date", "released", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Release date of the DCAT record (default: $SOURCE_DATE_EPOCH, else the ontology's "
-              "dcterms:modified).")  # fmt: skip
+              help="Release date of the DCAT record (default: $SOURCE_DATE_EPOCH, else the date of the "
+              "ontology's version in CHANGELOG.md).")  # fmt: skip
 def release_command(root: Path | None, base: str, out: Path, released) -> None:
     """Write every dump, context.jsonld, void.ttl, dcat.ttl and the ontology docs (en, it).
 

@@ -143,6 +143,10 @@ class Project:
         return self.root / "ontology" / "shapes.ttl"
 
     @property
+    def changelog(self) -> Path:
+        return self.root / "CHANGELOG.md"
+
+    @property
     def dcat_shapes(self) -> Path:
         return self.root / "ontology" / "dcat-ap-shapes.ttl"
 

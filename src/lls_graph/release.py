@@ -7,19 +7,21 @@ graph), so all distributions of the dataset hold the same triples and one VoID
 description counts them all. Files are written all at once, or not at all.
 
 The release date is an input, never the clock: ``--date``, else ``$SOURCE_DATE_EPOCH``
-(the reproducible-builds convention), else the ontology header's ``dcterms:modified`` or
-``dcterms:issued``; so two builds of one release are byte-identical. The catalogue record
+(the reproducible-builds convention), else the date of the ontology's ``owl:versionInfo``
+in ``CHANGELOG.md`` (``## [0.2.0] - 2026-12-04``), else the ontology header's
+``dcterms:modified`` or ``dcterms:issued``; so two builds of one release are byte-identical. The catalogue record
 is checked against ``ontology/dcat-ap-shapes.ttl`` before anything is written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, OWL
 
 from .config import Namespaces, Project
 from .dataset import Dump, dcat_bytes, dcat_graph, ontology_facts, void_bytes, void_graph
@@ -35,19 +37,25 @@ class RecordInvalid(ValueError):
     """The DCAT record does not conform to the DCAT-AP shapes; nothing is written."""
 
 
-def release_date(explicit: date | None, ontology: Graph, ns: Namespaces) -> date:
+def release_date(explicit: date | None, ontology: Graph, ns: Namespaces, changelog: Path) -> date:
     """The date the catalogue record states (issued and modified), from a stable input."""
     if explicit is not None:
         return explicit
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return datetime.fromtimestamp(int(epoch), UTC).date()
+    version = ontology.value(URIRef(ns.ontology_iri), OWL.versionInfo)
+    if version is not None and changelog.is_file():
+        heading = re.compile(rf"^## \[{re.escape(str(version))}\] - (\d{{4}}-\d{{2}}-\d{{2}})\s*$", re.MULTILINE)
+        found = heading.search(changelog.read_text(encoding="utf-8"))
+        if found:
+            return date.fromisoformat(found.group(1))
     for predicate in (DCTERMS.modified, DCTERMS.issued):
         value = ontology.value(URIRef(ns.ontology_iri), predicate)
         if value is not None:
             return date.fromisoformat(str(value)[:10])
-    raise ValueError("no release date: give --date YYYY-MM-DD, set SOURCE_DATE_EPOCH, "
-                     "or state dcterms:modified in the ontology header")  # fmt: skip
+    raise ValueError(f"no release date: give --date YYYY-MM-DD, set SOURCE_DATE_EPOCH, or date version {version} "
+                     f"in {changelog}")  # fmt: skip
 
 
 def _relative(ns: Namespaces, iri: str) -> str:
@@ -58,7 +66,7 @@ def release_files(project: Project, ns: Namespaces, released: date | None = None
     """Every product of a release, by path relative to the folder (and to the base IRI)."""
     ontology = Graph().parse(project.ontology, format="turtle")
     licence, version = ontology_facts(ontology, ns)
-    day = release_date(released, ontology, ns)
+    day = release_date(released, ontology, ns, project.changelog)
     asserted, inferred = load_graphs(project)
     files: dict[str, bytes] = {}
     dumps: list[Dump] = []

@@ -12,6 +12,7 @@ the previous products untouched.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +21,7 @@ from rdflib import BNode, Graph
 
 from .config import Namespaces
 
-__all__ = ["LONGTURTLE_MAX", "turtle_bytes", "write_atomically"]
+__all__ = ["LONGTURTLE_MAX", "replace_dir", "turtle_bytes", "write_atomically"]
 
 #: Graphs up to this many triples are written as longturtle (the committed products are ~30 k).
 LONGTURTLE_MAX = 250_000
@@ -67,3 +68,12 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the complete folder ``new`` in the place of ``target``: readers see the old or the new one."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -4,7 +4,9 @@ Why our own small server rather than ``oxigraph serve-read-only``: a public quer
 same :func:`lls_graph.sparql.guard` as the CLI (Oxigraph's server would run ``SERVICE`` and reach
 the network), and entity IRIs must dereference. ``/sparql`` answers the SPARQL 1.1 Protocol (GET,
 POST form, POST ``application/sparql-query``) with results chosen by ``Accept``; updates get 403.
-``/id/<name>`` answers the entity's triples as Turtle, JSON-LD or HTML by ``Accept``.
+``/id/<name>`` answers the entity as Turtle, JSON-LD or HTML by ``Accept``, and ``/id/<name>.html``
+(``.ttl``, ``.jsonld``) and ``/index.html`` answer the files of ``lls-graph site``: the pages are the
+same bytes, made by the same renderer (:mod:`lls_graph.site`) from a model read once at start.
 
 Each query runs in a worker thread under a time limit: the answer is a 503 when the limit passes.
 A query is stopped between result rows; a single long step (a large sort) runs to its end in the
@@ -13,11 +15,9 @@ background, but its answer is dropped.
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,10 +25,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 
 from .config import Namespaces, Project
-from .query import QueryFailed, Result, format_result, label_lookup, syntax_message
+from .query import QueryFailed, Result, format_result, syntax_message
+from .site import MEDIA, Model, rdf_bytes, render_index, render_page
 from .sparql import UnsafeQuery, guard
 
-__all__ = ["QueryTimeout", "accept", "make_server", "render_html"]
+__all__ = ["QueryTimeout", "accept", "make_server"]
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -43,7 +44,6 @@ GRAPH_TYPES = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-INDEX = '<!doctype html><title>lls-graph</title><p>SPARQL: <a href="/sparql">/sparql</a>; /id/</p>\n'
 ENTITY_TYPES = ("text/turtle", "application/ld+json", "text/html", "application/n-triples")
 
 
@@ -85,26 +85,6 @@ def accept(header: str | None, offered: tuple[str, ...] | list[str]) -> str | No
     return best
 
 
-def render_html(iri: str, triples: list[ox.Triple], label: Callable[[ox.NamedNode | ox.Literal], str]) -> str:
-    """A minimal HTML page of one entity; every value is escaped. Kept in one function to be swapped."""
-    title = html.escape(label(ox.NamedNode(iri)))
-
-    def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-        text = html.escape(label(term))
-        if isinstance(term, ox.NamedNode):
-            return f'<a href="{html.escape(term.value, quote=True)}">{text}</a>'
-        if isinstance(term, ox.Literal) and term.language:
-            return f"{text} <small>@{html.escape(term.language)}</small>"
-        return text
-
-    body = "\n".join(f"<tr><td>{cell(t.predicate)}</td><td>{cell(t.object)}</td></tr>" for t in triples)
-    return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'
-        f"<body><h1>{title}</h1><p><code>{html.escape(iri)}</code></p>\n"
-        f"<table>\n{body}\n</table></body></html>\n"
-    )
-
-
 def _collect(store: ox.Store, text: str, deadline: float) -> Result:
     """Run and materialise ``text``, stopping between rows once ``deadline`` passed.
 
@@ -129,10 +109,11 @@ def _collect(store: ox.Store, text: str, deadline: float) -> Result:
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Routes: ``/sparql`` (queries), ``/id/...`` (entities), ``/`` (a short index page)."""
+    """Routes: ``/sparql`` (queries), ``/id/...`` (entities), ``/`` and ``/index.html`` (the site's index)."""
 
     server_version = "lls-graph-serve"
     store: ox.Store
+    model: Model
     ns: Namespaces
     time_limit: float
     pool: ThreadPoolExecutor
@@ -166,8 +147,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._query(params["query"][0])
         if url.path.startswith("/id/"):
             return self._entity(urllib.parse.unquote(url.path[len("/id/") :]))
-        if url.path == "/":
-            return self._send(200, INDEX, "text/html")
+        if url.path in ("/", "/index.html"):
+            return self._send(200, render_index(self.model), "text/html")
         return self._error(404, "not found")
 
     do_HEAD = do_GET
@@ -241,33 +222,41 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, data, "application/sparql-results+json" if media == "application/json" else media)
 
     def _entity(self, name: str) -> None:
-        iri = str(self.ns.id) + name
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            return self._error(404, "not an entity IRI")
-        triples = sorted((q.triple for q in self.store.quads_for_pattern(node, None, None)), key=str)
-        if not triples:
+        """``name`` with an extension is one of the site's files; without, the media type is negotiated."""
+        stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+        iri = str(self.ns.id) + stem
+        if iri not in self.model.entities or (dot and ext not in ("html", *MEDIA)):
             return self._error(404, f"no entity {iri}")
-        media = accept(self.headers.get("Accept"), ENTITY_TYPES)
-        if media is None:
-            return self._error(406, f"entities are offered as {', '.join(ENTITY_TYPES)}")
+        if dot:
+            media = "text/html" if ext == "html" else MEDIA[ext][0]
+        else:
+            media = accept(self.headers.get("Accept"), ENTITY_TYPES)
+            if media is None:
+                return self._error(406, f"entities are offered as {', '.join(ENTITY_TYPES)}")
         if media == "text/html":
-            return self._send(200, render_html(iri, triples, label_lookup(self.store, "en", self.ns)), media)
-        fmt = GRAPH_TYPES[media]
-        prefixes = self.ns.prefixes() if fmt == ox.RdfFormat.TURTLE else None
-        self._send(200, ox.serialize(triples, format=fmt, prefixes=prefixes), media)
+            return self._send(200, render_page(self.model, iri), media)
+        extension = {m: e for e, (m, _) in MEDIA.items()}.get(media)
+        if extension:
+            return self._send(200, rdf_bytes(self.model, iri, extension), media)
+        self._send(200, ox.serialize(self.model.describe(iri), format=GRAPH_TYPES[media]), media)
 
 
 def make_server(project: Project | None = None, port: int = 8000, *, time_limit: float = 10.0,
                 ns: Namespaces | None = None, asserted: bool = False,
                 store: ox.Store | None = None) -> ThreadingHTTPServer:  # fmt: skip
-    """A server on 127.0.0.1:``port`` (0: any free port) over the built graph; call ``serve_forever``."""
+    """A server on 127.0.0.1:``port`` (0: any free port) over the built graph; call ``serve_forever``.
+
+    The entity pages are rendered from a :class:`~lls_graph.site.Model` of the store, read here once
+    (under a second for the seed graph), with the labels of the project's ontology.
+    """
     if store is None:
         from .store import open_store
 
         store = open_store(project or Project(), "asserted" if asserted else "inferred")
-    attributes = {"store": store, "ns": ns or Namespaces(), "time_limit": time_limit,
+    ns = ns or Namespaces()
+    ontology = (project or Project()).ontology
+    model = Model.from_store(store, ns, ontology if ontology.is_file() else None)
+    attributes = {"store": store, "ns": ns, "model": model, "time_limit": time_limit,
                   "pool": ThreadPoolExecutor(max_workers=4, thread_name_prefix="lls-query")}  # fmt: skip
     handler = type("BoundHandler", (Handler,), attributes)
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)

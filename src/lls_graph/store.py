@@ -11,7 +11,6 @@ a store.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 
 from .config import Project
 from .search import INDEX_FILE, LabelIndex
-from .serialise import write_atomically
+from .serialise import replace_dir, write_atomically
 
 __all__ = ["GRAPHS", "ensure_store", "fingerprint", "is_fresh", "open_index", "open_store", "source_of", "store_path",
            "write_stores"]  # fmt: skip
@@ -63,14 +62,6 @@ def _load(source: Path, target: Path) -> None:
     (target / FINGERPRINT).write_text(digest + "\n")
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def ensure_store(project: Project, which: str = "inferred") -> Path:
     """The store of ``which``, (re)built when missing or stale; raise FileNotFoundError without a graph."""
     source = source_of(project, which)
@@ -82,7 +73,7 @@ def ensure_store(project: Project, which: str = "inferred") -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f".{which}.", dir=target.parent))
         try:
             _load(source, staging)
-            _replace_dir(staging, target)
+            replace_dir(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
