@@ -8,13 +8,11 @@ and the DCAT record with its SHACL check) and to make each ontology page, then t
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 from rdflib import Graph
+from site_bench import _timed  # the script's folder is on sys.path
 
 from lls_graph.config import Namespaces, Project
 from lls_graph.dataset import Dump, dcat_graph, ontology_facts, void_graph
@@ -25,14 +23,6 @@ from lls_graph.validation import shacl_violations
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASED = date(2026, 12, 4)
-T = TypeVar("T")
-
-
-def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
-    """The value of ``function(*args)`` and the seconds it took."""
-    started = time.perf_counter()
-    value = function(*args)
-    return value, time.perf_counter() - started
 
 
 def main() -> None:
