@@ -645,3 +645,80 @@ def _print_diff(changes: dict, categories: tuple[str, ...]) -> None:
             console.print(table)
     counts = ", ".join(f"{len(changes[c])} {c.replace('_', ' ')}" for c in categories)
     console.print("no change" if not any(changes.values()) else counts)
+
+
+# --- issue 5: publishing for partners (export, release) -------------------------------------------
+
+#: The dump formats of ``lls_graph.export.FORMATS`` (spelled here so the CLI loads without rdflib).
+EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "xml"]
+BASE = click.option("--base", default=DEFAULT_BASE, show_default=True,
+                    help="Base IRI the graph was built with (names the named graphs and the dataset).")  # fmt: skip
+
+
+def _namespaces(base: str) -> Namespaces:
+    try:
+        return Namespaces(base)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command("export")
+@ROOT
+@BASE
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="RDF format of the dump.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Dump file.")
+@click.option("--inferred/--asserted", "use_inferred", default=True, show_default=True,
+              help="The inferred graph (nq/trig: asserted and entailed named graphs) or the asserted one.")  # fmt: skip
+@click.option("--chunk-size", type=click.IntRange(1), default=None, metavar="N",
+              help="nt/nq only: write FILE-0001.nt, FILE-0002.nt, ... of at most N lines each.")  # fmt: skip
+def export_command(root: Path | None, base: str, fmt: str, output: Path, use_inferred: bool,
+                   chunk_size: int | None) -> None:  # fmt: skip
+    """Write the graph in one RDF format, byte-identical for the same graph.
+
+    Exit codes: 0 written; 2 error (no graph built, bad option).
+    """
+    from .export import load_graphs, write_export
+
+    ns = _namespaces(base)
+    if chunk_size is not None and fmt not in ("nt", "nq"):
+        raise click.UsageError("--chunk-size applies to the line formats nt and nq only")
+    project = Project(root.resolve()) if root else Project()
+    try:
+        asserted, inferred = load_graphs(project)
+        written = write_export(fmt, output, asserted, inferred, ns, use_inferred, chunk_size)
+    except (OSError, SyntaxError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for path, size in written.items():
+        click.echo(f"wrote {path} ({size:,} bytes)")
+
+
+@main.command("release")
+@ROOT
+@BASE
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Publication folder (its paths mirror the IRIs under the base).")  # fmt: skip
+@click.option("--date", "released", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Release date of the DCAT record (default: $SOURCE_DATE_EPOCH, else the date of the "
+              "ontology's version in CHANGELOG.md).")  # fmt: skip
+def release_command(root: Path | None, base: str, out: Path, released) -> None:
+    """Write every dump, context.jsonld, void.ttl, dcat.ttl and the ontology docs (en, it).
+
+    Exit codes: 0 written; 2 error (no graph built, no release date).
+    """
+    import time
+
+    from .release import release_files, write_release
+
+    ns = _namespaces(base)
+    project = Project(root.resolve()) if root else Project()
+    start = time.perf_counter()
+    try:
+        files = release_files(project, ns, released.date() if released else None)
+        written = write_release(out, files)
+    except (OSError, SyntaxError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for path, size in written.items():
+        click.echo(f"{size:>12,}  {path}")
+    click.echo(f"{len(written)} files in {time.perf_counter() - start:.1f} s")

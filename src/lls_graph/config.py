@@ -87,6 +87,28 @@ class Namespaces:
     def id(self) -> Namespace:
         return Namespace(self.base + "id/")
 
+    # Where the published products live (issue 5): the release folder mirrors these paths.
+
+    @property
+    def dataset_iri(self) -> str:
+        return self.base + "dataset"
+
+    @property
+    def catalog_iri(self) -> str:
+        return self.base + "catalog"
+
+    @property
+    def sparql_endpoint(self) -> str:
+        return self.base + "sparql"
+
+    @property
+    def context_iri(self) -> str:
+        return self.base + "context.jsonld"
+
+    def dump_iri(self, extension: str) -> str:
+        """The download URL of the dump with this file extension (``ttl``, ``nt``, ``rdf``, ...)."""
+        return f"{self.base}dumps/lls.{extension}"
+
     def prefixes(self) -> dict[str, str]:
         """The fixed prefix table of every product: same prefixes, same bytes."""
         table = {name: str(ns) for name, ns in EXTERNAL_NAMESPACES.items()}
@@ -119,6 +141,14 @@ class Project:
     @property
     def shapes(self) -> Path:
         return self.root / "ontology" / "shapes.ttl"
+
+    @property
+    def changelog(self) -> Path:
+        return self.root / "CHANGELOG.md"
+
+    @property
+    def dcat_shapes(self) -> Path:
+        return self.root / "ontology" / "dcat-ap-shapes.ttl"
 
     @property
     def sources(self) -> Path:

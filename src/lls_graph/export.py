@@ -7,8 +7,10 @@ order (rdflib's memory store iterates in insertion order, so no hash seed leaks 
 and JSON-LD is re-dumped with sorted keys and sorted ``@graph``.
 
 Named graphs: in TriG and N-Quads the asserted triples go in ``<base>graph/asserted``
-and the entailments (inferred minus asserted) in ``<base>graph/inferred``; the
-triple formats carry the asserted graph or, with ``inferred=True``, their union.
+and the entailments (inferred minus asserted) in ``<base>graph/inferred`` (left out with
+``use_inferred=False``); the triple formats carry the asserted graph or their union.
+The dump's JSON-LD context is inline, so expanding it never needs the network; the same
+context is published as ``context.jsonld`` for partners who compact their own data with it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from .serialise import turtle_bytes, write_atomically
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
+    "chunk_paths",
     "context",
+    "context_bytes",
     "export_bytes",
     "graph_names",
     "load_graphs",
@@ -81,6 +85,11 @@ def context(ns: Namespaces) -> dict:
     return {"@context": {prefix: iri for prefix, iri in ns.prefixes().items()}}
 
 
+def context_bytes(ns: Namespaces) -> bytes:
+    """``context.jsonld`` as published: sorted keys, so the same bytes every time."""
+    return (json.dumps(context(ns), indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
 def _sorted_lines(data: bytes) -> bytes:
     lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -100,7 +109,7 @@ def _jsonld(graph: Graph, ns: Namespaces) -> bytes:
     return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _dataset(asserted: Graph, inferred: Graph, ns: Namespaces) -> Dataset:
+def _dataset(asserted: Graph, inferred: Graph, ns: Namespaces, use_inferred: bool) -> Dataset:
     ds = Dataset(default_union=False)
     for prefix, iri in ns.prefixes().items():
         ds.bind(prefix, iri)
@@ -108,18 +117,19 @@ def _dataset(asserted: Graph, inferred: Graph, ns: Namespaces) -> Dataset:
     named_a = ds.graph(a_name)
     for triple in sorted(asserted, key=_key):
         named_a.add(triple)
-    named_i = ds.graph(i_name)
-    for triple in sorted((t for t in inferred if t not in asserted), key=_key):
-        named_i.add(triple)
+    if use_inferred:
+        named_i = ds.graph(i_name)
+        for triple in sorted((t for t in inferred if t not in asserted), key=_key):
+            named_i.add(triple)
     return ds
 
 
 def export_bytes(fmt: str, asserted: Graph, inferred: Graph, ns: Namespaces, use_inferred: bool = False) -> bytes:
-    """The dump in ``fmt``; quad formats always carry both named graphs."""
+    """The dump in ``fmt``; quad formats carry the asserted and (``use_inferred``) the entailed named graph."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if fmt in QUAD_FORMATS:
-        ds = _dataset(asserted, inferred, ns)
+        ds = _dataset(asserted, inferred, ns, use_inferred)
         if fmt == "nq":
             return _sorted_lines(ds.serialize(format="nquads", encoding="utf-8"))
         return ds.serialize(format="trig", encoding="utf-8")
@@ -203,4 +213,8 @@ def write_export(fmt: str, target: Path, asserted: Graph, inferred: Graph, ns: N
     else:
         files = {target: data}
     write_atomically(files)
+    if chunk_size is not None:  # chunks of an earlier, bigger dump would read as part of this one
+        for stale in target.parent.glob(f"{target.stem}-[0-9][0-9][0-9][0-9]*{target.suffix or '.nt'}"):
+            if stale not in files:
+                stale.unlink()
     return {path: len(content) for path, content in files.items()}

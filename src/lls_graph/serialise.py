@@ -27,16 +27,21 @@ __all__ = ["LONGTURTLE_MAX", "replace_dir", "turtle_bytes", "write_atomically"]
 LONGTURTLE_MAX = 250_000
 
 
-def turtle_bytes(graph: Graph, ns: Namespaces, header: str) -> bytes:
-    """Canonical Turtle of ``graph`` after a ``#`` comment header."""
+def turtle_bytes(graph: Graph, ns: Namespaces, header: str, extra_prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Canonical Turtle of ``graph`` after a ``#`` comment header.
+
+    ``extra_prefixes`` adds vocabularies outside the fixed table (the DCAT-AP_IT terms of
+    ``dcat.ttl``), so they read as prefixed names instead of rdflib's generated ``ns1:``.
+    """
+    table = {**ns.prefixes(), **(extra_prefixes or {})}
     lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     if len(graph) > LONGTURTLE_MAX and not any(isinstance(t, BNode) for triple in graph for t in triple):
-        prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in ns.prefixes().items())
+        prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(table.items()))
         nt = graph.serialize(format="nt", encoding="utf-8")
         statements = sorted(line for line in nt.splitlines(keepends=True) if line.strip())
         return b"".join([lines.encode("utf-8"), b"\n", prefixes.encode("utf-8"), b"\n", *statements])
     out = Graph(bind_namespaces="none")
-    for prefix, iri in ns.prefixes().items():
+    for prefix, iri in sorted(table.items()):
         out.bind(prefix, iri)
     out += graph
     # Without blank nodes longturtle's order is already canonical; canon=True costs 3x more.
