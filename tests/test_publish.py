@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import urllib.parse
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from mod_rewrite import rewrite
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, VOID
 
@@ -28,6 +30,7 @@ from lls_graph.config import Namespaces, Project
 from lls_graph.docs import ontology_html
 from lls_graph.export import FORMATS, context
 from lls_graph.release import release_date
+from lls_graph.site import htaccess
 from lls_graph.validation import shacl_violations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -334,3 +337,15 @@ def test_ontology_docs_build_offline_self_contained_in_one_language(release: Pat
     assert f'<html lang="{lang}">' in html
     assert [text for text in own if text not in html] == []
     assert [text for text in other if text in html] == []
+
+
+def test_release_iris_dereference_to_release_files(release: Path) -> None:
+    """The ontology (so each of its terms), the dataset and the catalogue IRIs reach a release file about them."""
+    rules = htaccess(NS)
+    for iri in (NS.ontology_iri, str(NS.lls.Company), NS.dataset_iri, NS.catalog_iri):
+        document = urllib.parse.urldefrag(iri).url
+        target, status = rewrite(rules, document[len(NS.base) :], "text/turtle")
+        assert status == "303", iri
+        assert (URIRef(iri), None, None) in Graph().parse(release / target, format="turtle"), (iri, target)
+    page, status = rewrite(rules, NS.ontology_iri[len(NS.base) :], "text/html,*/*;q=0.8")
+    assert status == "303" and (release / page).is_file()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from mod_rewrite import rewrite
 
 from lls_graph.config import EXTERNAL_NAMESPACES, Namespaces, Project
 from lls_graph.site import MARKER, Model, SiteExists, htaccess, render_page, site_files, write_site
@@ -193,35 +194,6 @@ def test_hostile_text_is_escaped() -> None:
 
 
 # --- the redirect rules ----------------------------------------------------------------------------
-
-
-def rewrite(rules: str, path: str, accept: str) -> tuple[str, str] | None:
-    """Apply the RewriteCond/RewriteRule lines of an .htaccess as Apache's mod_rewrite does for them.
-
-    Only what the rules use is implemented: conditions on ``%{HTTP_ACCEPT}`` (a regex searched in the
-    header) that guard the next rule, rules with ``$n`` back-references, flags ``R=303`` and ``L``.
-    Any other directive that would change the outcome makes the test fail.
-    """
-    conditions: list[str] = []
-    for line in rules.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        directive, *args = line.split()
-        if directive == "RewriteCond":
-            assert args[0] == "%{HTTP_ACCEPT}", line
-            conditions.append(args[1])
-        elif directive == "RewriteRule":
-            pattern, target, flags = args
-            match = re.match(pattern, path)
-            passed = all(re.search(condition, accept) for condition in conditions)
-            conditions = []
-            if match and passed:
-                assert "L" in flags.strip("[]").split(","), line
-                status = re.search(r"R=(\d+)", flags)
-                return re.sub(r"\$(\d)", lambda m, found=match: found.group(int(m.group(1))), target), status.group(1)
-        else:
-            assert directive in ("Options", "AddType", "AddDefaultCharset", "RewriteEngine", "RewriteBase"), line
-    return None
 
 
 @pytest.mark.parametrize("host", [None, "https://lls-graph.github.io/site/"])

@@ -30,7 +30,11 @@ from .export import FORMATS, context_bytes, export_bytes, load_graphs
 from .serialise import write_atomically
 from .validation import shacl_violations
 
-__all__ = ["RecordInvalid", "release_date", "release_files", "write_release"]
+__all__ = ["DCAT_FILE", "VOID_FILE", "RecordInvalid", "described_by", "release_date", "release_files",
+           "write_release"]  # fmt: skip
+
+#: The dataset's VoID description and its DCAT-AP_IT catalogue record, at the top of the release.
+VOID_FILE, DCAT_FILE = "void.ttl", "dcat.ttl"
 
 
 class RecordInvalid(ValueError):
@@ -62,6 +66,20 @@ def _relative(ns: Namespaces, iri: str) -> str:
     return iri[len(ns.base) :]
 
 
+def described_by(ns: Namespaces) -> dict[str, dict[str, str]]:
+    """The release files that answer the IRIs of the ontology, the dataset and the catalogue.
+
+    Path under the base → media type → file, for the redirect rules of :func:`lls_graph.site.htaccess`:
+    a term ``<base>ontology#Company`` is requested as ``<base>ontology``.
+    """
+    folder = _relative(ns, ns.ontology_iri)
+    return {
+        folder: {"text/turtle": f"{folder}/lls.ttl", "text/html": f"{folder}/index-{LANGUAGES[0]}.html"},
+        _relative(ns, ns.dataset_iri): {"text/turtle": VOID_FILE, "text/html": "index.html"},
+        _relative(ns, ns.catalog_iri): {"text/turtle": DCAT_FILE, "text/html": "index.html"},
+    }
+
+
 def release_files(project: Project, ns: Namespaces, released: date | None = None) -> dict[str, bytes]:
     """Every product of a release, by path relative to the folder (and to the base IRI)."""
     ontology = Graph().parse(project.ontology, format="turtle")
@@ -75,14 +93,14 @@ def release_files(project: Project, ns: Namespaces, released: date | None = None
         files[_relative(ns, ns.dump_iri(extension))] = data
         dumps.append(Dump(fmt, len(data)))
     files[_relative(ns, ns.context_iri)] = context_bytes(ns)
-    files["void.ttl"] = void_bytes(void_graph(inferred, ns, dumps, licence), ns)
+    files[VOID_FILE] = void_bytes(void_graph(inferred, ns, dumps, licence), ns)
     record = dcat_graph(ns, dumps, licence, version, day)
     problems = shacl_violations(record, Graph().parse(project.dcat_shapes, format="turtle"))
     if problems:
         raise RecordInvalid("the DCAT record does not conform:\n" + "\n".join(map(str, problems)))
-    files["dcat.ttl"] = dcat_bytes(record, ns)
+    files[DCAT_FILE] = dcat_bytes(record, ns)
     folder = _relative(ns, ns.ontology_iri)
-    files[f"{folder}/lls.ttl"] = project.ontology.read_bytes()
+    files[described_by(ns)[folder]["text/turtle"]] = project.ontology.read_bytes()
     for lang in LANGUAGES:
         files[f"{folder}/index-{lang}.html"] = ontology_html(project.ontology, lang).encode("utf-8")
     return files

@@ -33,6 +33,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Namespaces
+from .export import FORMATS
+from .release import described_by
 from .serialise import replace_dir
 
 __all__ = ["MEDIA", "Model", "SiteExists", "entity_files", "htaccess", "render_index", "render_page",
@@ -408,7 +410,9 @@ def htaccess(ns: Namespaces, host: str | None = None) -> str:
     sit in it and point at its files (a name never holds a dot, so ``mind.ttl`` does not match and is
     served as it is). With ``host`` (where a copy of the site is served, e.g. GitHub Pages) the file is
     the ``.htaccess`` of the base's folder in the w3id.org repository: every target is on ``host``, and
-    the file names under ``<base>id/`` and the base itself are sent there too (302).
+    the file names under ``<base>id/`` and the base itself are sent there too (302). The IRIs of the
+    ontology (and so of its terms), the dataset and the catalogue answer with the files of
+    ``lls-graph release`` (:func:`lls_graph.release.described_by`), written into the same folder.
     """
     to = host or ""
     lines = [
@@ -426,10 +430,15 @@ def htaccess(ns: Namespaces, host: str | None = None) -> str:
         pattern = media.replace("+", r"\+").replace(".", r"\.")
         lines += [f"RewriteCond %{{HTTP_ACCEPT}} {pattern}", rf"RewriteRule ^id/([^.]+)$ {to}id/$1.{ext} [R=303,L]"]
     lines += [rf"RewriteRule ^id/([^.]+)$ {to}id/$1.html [R=303,L]", rf"RewriteRule ^id/?$ {to}index.html [R=303,L]"]
+    lines.append("# The ontology, the dataset and the catalogue answer with the files of `lls-graph release`.")
+    for path, files in described_by(ns).items():
+        lines += [r"RewriteCond %{HTTP_ACCEPT} text/turtle",
+                  rf"RewriteRule ^{path}$ {to}{files['text/turtle']} [R=303,L]",
+                  rf"RewriteRule ^{path}$ {to}{files['text/html']} [R=303,L]"]  # fmt: skip
     if host:
-        extensions = "|".join(["html", *MEDIA])
+        extensions = "|".join(sorted({"html", *MEDIA, *(extension for extension, _ in FORMATS.values())}))
         lines += [
-            rf"RewriteRule ^id/(.+\.(?:{extensions}))$ {host}id/$1 [R=302,L]",
+            rf"RewriteRule ^(.+\.(?:{extensions}))$ {host}$1 [R=302,L]",
             rf"RewriteRule ^$ {host} [R=302,L]",
         ]
     return "\n".join(lines) + "\n"
