@@ -25,7 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 from .layout import precomputed_layout
-from .network import Network, pick
+from .network import Network, pick, simple_graph
 from .serialise import write_atomically
 
 __all__ = [
@@ -101,9 +101,8 @@ def _styles(families: list[str]) -> dict[str, tuple[str, str]]:
     return styles
 
 
-def _sizes(graph: nx.MultiDiGraph, size_by: str, seed: int) -> dict[str, float]:
+def _sizes(simple: nx.Graph, size_by: str, seed: int) -> dict[str, float]:
     """Node sizes from 8 to 40 px by the square root of degree or a centrality (0 gives the minimum)."""
-    simple = nx.Graph(graph.to_undirected())
     if size_by == "degree":
         values = dict(simple.degree())
     elif size_by == "betweenness":
@@ -117,7 +116,7 @@ def _sizes(graph: nx.MultiDiGraph, size_by: str, seed: int) -> dict[str, float]:
     else:
         raise ValueError(f"unknown size measure {size_by!r}: degree, betweenness or eigenvector")
     top = max((abs(v) for v in values.values()), default=0) or 1
-    return {n: round(8 + 32 * math.sqrt(abs(values.get(n, 0)) / top), 2) for n in graph}
+    return {n: round(8 + 32 * math.sqrt(abs(values.get(n, 0)) / top), 2) for n in simple}
 
 
 def _source_text(source: dict) -> str:
@@ -131,9 +130,10 @@ def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed:
     ui = _UI[lang]
     families = sorted({a["family"] for _, a in graph.nodes(data=True)})
     styles = _styles(families)
-    sizes = _sizes(graph, size_by, seed)
+    simple = simple_graph(graph)
+    sizes = _sizes(simple, size_by, seed)
     big = graph.number_of_nodes() > BIG_GRAPH
-    positions = precomputed_layout(graph, seed=seed) if big else {}
+    positions = precomputed_layout(simple, seed=seed) if big else {}
     label = {n: network.label(n, lang) for n in graph}
     nodes = []
     for node in sorted(graph):
