@@ -18,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS
+from rdflib.namespace import FOAF, OWL, QB, RDF, RDFS, SKOS
 
 from .config import Namespaces, Project
 from .search import normalise_name
@@ -73,7 +73,9 @@ EXCLUDED = (
 
 #: Predicates that describe the RDF itself rather than a relation between actors.
 _SKIP_PREDICATE_NS = (str(RDF), str(RDFS), str(OWL))
-_SKIP_PREDICATES = {SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept, QB.dataSet}
+#: Links to web pages are not relations between actors: a homepage would become a node.
+_SKIP_PREDICATES = {SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept, QB.dataSet, FOAF.homepage,
+                    URIRef("https://schema.org/url")}  # fmt: skip
 _EXCLUDED_TYPES = {OWL.Axiom, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
                    OWL.Ontology, SKOS.ConceptScheme, QB.DataSet, RDF.Property}  # fmt: skip
 
