@@ -3,8 +3,9 @@
 The cluster's matchmaking looks for partners that share a field (same specialisation),
 complement it (a broader or narrower concept, or a sibling under the same broader one) and are
 already close in the network (few relations apart through the actors' own ties: hubs,
-initiatives, partners; not through places nor fields). Each candidate carries its explanation, because a suggestion nobody can check is not
-used: what is shared, the chain of relations between the two, and the quotes behind it.
+initiatives, partners; not through places nor fields). Each candidate carries its explanation,
+because a suggestion nobody can check is not used: what is shared, the chain of relations
+between the two, and the quotes behind it.
 """
 
 from __future__ import annotations
