@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: Above this many nodes the layout is computed in Python and the browser's physics is off.
-BIG_GRAPH = 1000
+BIG_GRAPH = 500
 
 _FAMILY_STYLE: dict[str, tuple[str, str]] = {
     "InnovationHub": ("#e6194b", "star"),
