@@ -148,9 +148,8 @@
   var legend = document.getElementById("lls-legend-list");
   data.legend.forEach(function (item) {
     var li = el("li");
-    var sw = el("span", "lls-swatch");
+    var sw = el("span", "lls-swatch lls-shape-" + item.shape);
     sw.style.background = item.color;
-    if (item.shape === "dot") sw.style.borderRadius = "50%";
     li.appendChild(sw);
     li.appendChild(el("span", "", item.label + " (" + item.count + ")"));
     legend.appendChild(li);
