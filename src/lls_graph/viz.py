@@ -252,19 +252,24 @@ def chromium_path() -> str | None:
 
 def render_png(html_path: Path, png_path: Path, width: int = 1600, height: int = 1000, timeout_s: float = 120) -> float:
     """Screenshot the page in headless Chromium once drawn; returns seconds to the first stable drawing."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
 
     executable = chromium_path()
     if executable is None:
         raise FileNotFoundError(f"no chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Error as exc:
+            raise RuntimeError(f"{executable} did not start: {exc.message.splitlines()[0]}") from None
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(html_path.resolve().as_uri())
             page.wait_for_function("() => window.llsViz && window.llsViz.ready", timeout=timeout_s * 1000)
             seconds = page.evaluate("window.llsViz.readyAt") / 1000
             write_atomically({png_path: page.screenshot(full_page=False, type="png")})
+        except Error as exc:
+            raise RuntimeError(f"chromium could not draw {html_path}: {exc.message.splitlines()[0]}") from None
         finally:
             browser.close()
     return seconds
