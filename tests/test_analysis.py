@@ -209,7 +209,7 @@ from lls_graph.matching import match_entity
 from lls_graph.serialise import turtle_bytes
 from lls_graph.config import Namespaces
 from lls_graph.synthetic_network import synthetic_network
-net = synthetic_network(400)
+net = synthetic_network(200)
 result = analyse(actor_graph(net))
 sys.stdout.buffer.write(turtle_bytes(metrics_graph(result, net), Namespaces(), "x"))
 print(repr(match_entity(net, "org-3")))

@@ -9,9 +9,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 
 from lls_graph.cli import main
-from lls_graph.network import simple_graph
+from lls_graph.config import Project
+from lls_graph.network import ecosystem, ego_view, hub_view, load_rdf, simple_graph, specialisation_view
 from lls_graph.synthetic_network import synthetic_network
 from lls_graph.viz import BIG_GRAPH, page_data, render_html
 
@@ -35,26 +37,35 @@ def _viz(tmp_path: Path, *args: str) -> dict:
     return json.loads(block)
 
 
-def _ids(data: dict) -> set[str]:
-    return {n["id"] for n in data["nodes"]}
+@pytest.fixture(scope="module")
+def network():
+    project = Project(root=ROOT)
+    return ecosystem(load_rdf([project.asserted_graph]), Graph().parse(project.ontology))
 
 
-def test_ego_hub_and_specialisation_views(tmp_path):
-    whole = _viz(tmp_path)
-    ego = _viz(tmp_path, "--focus", "Milan Innovation District", "--depth", "1")
-    assert ID + "mind" in _ids(ego) and ID + "human-technopole" in _ids(ego) and _ids(ego) < _ids(whole)
-    hub = _viz(tmp_path, "--hub", "mind")
-    assert {ID + "mind", ID + "human-technopole", ID + "big-data"} <= _ids(hub) < _ids(whole)
-    spec = _viz(tmp_path, "--specialisation", "Biotecnologie", "--lang", "it")
-    assert ID + "biotechnology" in _ids(spec) and ID + "cluster-lombardo-scienze-della-vita" in _ids(spec)
-    labels = {n["id"]: n["label"] for n in spec["nodes"]}
-    assert labels[ID + "biotechnology"] == "biotecnologie" and spec["ui"]["legend"] == "Legenda"
-    assert len(spec["edges"]) < len(whole["edges"])
+def _ids(view) -> set[str]:
+    return set(view.graph)
+
+
+def test_ego_hub_and_specialisation_views(tmp_path, network):
+    whole = _viz(tmp_path)  # the command's default: the whole ecosystem of graph/lls.ttl
+    assert {n["id"] for n in whole["nodes"]} == set(network.graph)
+    assert len(whole["edges"]) == network.graph.number_of_edges()
+    ego = ego_view(network, "Milan Innovation District", depth=1)
+    assert {ID + "mind", ID + "human-technopole"} <= _ids(ego) < set(network.graph)
+    assert _ids(ego_view(network, "mind", depth=2)) > _ids(ego)
+    hub = hub_view(network, "MIND")
+    assert {ID + "mind", ID + "human-technopole", ID + "big-data"} <= _ids(hub) < set(network.graph)
+    spec = specialisation_view(network, "Biotecnologie")
+    assert {ID + "biotechnology", ID + "cluster-lombardo-scienze-della-vita"} <= _ids(spec)
+    italian = page_data(spec, lang="it")
+    labels = {n["id"]: n["label"] for n in italian["nodes"]}
+    assert labels[ID + "biotechnology"] == "biotecnologie" and italian["ui"]["legend"] == "Legenda"
 
 
 def test_query_view_draws_a_construct(tmp_path):
     data = _viz(tmp_path, "--query", "report-hub-network")
-    assert ID + "mind" in _ids(data) and data["edges"] and data["title"] == "report-hub-network"
+    assert ID + "mind" in {n["id"] for n in data["nodes"]} and data["edges"] and data["title"] == "report-hub-network"
     result = CliRunner().invoke(main, ["viz", "--root", str(ROOT), "-o", str(tmp_path / "x.html"), "--query", "cq-01"])
     assert result.exit_code == 2 and "not a CONSTRUCT" in result.output and not (tmp_path / "x.html").exists()
 
@@ -63,11 +74,15 @@ def test_partner_file_without_our_ontology(tmp_path):
     partner = tmp_path / "partner.ttl"
     partner.write_text(PARTNER, encoding="utf-8")
     data = _viz(tmp_path, "--data", str(partner))
-    assert _ids(data) == {"http://partner.example/acme", "http://partner.example/bea", "http://partner.example/carla"}
+    assert {n["id"] for n in data["nodes"]} == {
+        "http://partner.example/acme",
+        "http://partner.example/bea",
+        "http://partner.example/carla",
+    }
     assert {item["label"] for item in data["legend"]} == {"Organization", "Person"}
     assert {e["label"] for e in data["edges"]} == {"member", "knows"}
     ego = _viz(tmp_path, "--data", str(partner), "--focus", "carla bianchi", "--lang", "it")
-    assert _ids(ego) == {"http://partner.example/bea", "http://partner.example/carla"}
+    assert {n["id"] for n in ego["nodes"]} == {"http://partner.example/bea", "http://partner.example/carla"}
     named = _viz(tmp_path, "--data", str(partner), "--focus", "ACME BIOTECNOLOGIE", "--depth", "2")
     assert len(named["nodes"]) == 3
 
