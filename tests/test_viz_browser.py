@@ -97,6 +97,26 @@ def test_counts_equal_the_network(whole, network):
     assert len(legend) == len(families) and "Innovation hub (4)" in legend
 
 
+def _hover(opened: Opened, x: float, y: float) -> str:
+    """Move the mouse to a point and return the tooltip vis-network shows there."""
+    opened.page.mouse.move(x, y)
+    opened.page.wait_for_function("() => { const t = document.querySelector('div.vis-tooltip');"
+                                  " return t && t.style.visibility === 'visible'; }", timeout=5000)  # fmt: skip
+    text = opened.page.text_content("div.vis-tooltip")
+    opened.page.mouse.move(1, 1)
+    return text
+
+
+def test_tooltip_names_type_specialisations_and_source(whole, network):
+    mind = "https://w3id.org/lls/id/mind"
+    x, y = whole.js(_POINT, mind)
+    tip = _hover(whole, x, y)
+    assert tip.startswith("Milan Innovation District") and "Type: Innovation district" in tip
+    assert "Specialisations: " in tip and "Biotechnology" in tip
+    quote = network.graph.nodes[mind]["sources"][0]
+    assert f"Source: “{quote['text']}” ({quote['document']}, line {quote['line']})" in tip
+
+
 def _search(opened: Opened, text: str) -> list[str]:
     opened.page.fill("#lls-search", text)
     opened.page.click("#lls-search-go")
@@ -154,6 +174,11 @@ def test_italian_page_labels(browser, network, tmp_path):
         opened.context.close()
 
 
+_POINT = """id => {
+  const box = document.getElementById('lls-network').getBoundingClientRect();
+  const p = llsViz.network.canvasToDOM(llsViz.network.getPositions([id])[id]);
+  return [p.x + box.left, p.y + box.top];
+}"""
 _HOVER_ALL = """async () => {
   const net = llsViz.network, box = document.getElementById('lls-network').getBoundingClientRect();
   const points = [];
@@ -189,11 +214,7 @@ def test_hostile_data_executes_nothing(browser, tmp_path, bypass_csp):
         assert opened.js("() => document.title") == HEADING
         shown = []
         for kind, item, x, y in opened.js(_HOVER_ALL):
-            page.mouse.move(x, y)
-            page.wait_for_function("() => { const t = document.querySelector('div.vis-tooltip');"
-                                   " return t && t.style.visibility === 'visible'; }", timeout=5000)  # fmt: skip
-            shown.append(page.text_content("div.vis-tooltip"))
-            page.mouse.move(1, 1)
+            shown.append(_hover(opened, x, y))
             if kind == "node":
                 opened.js("id => llsViz.network.selectNodes([id])", item)
             else:
