@@ -80,7 +80,7 @@ def test_partner_file_without_our_ontology(tmp_path):
         "http://partner.example/carla",
     }
     assert {item["label"] for item in data["legend"]} == {"Organization", "Person"}
-    assert {e["label"] for e in data["edges"]} == {"member", "knows"}
+    assert {r["label"] for r in data["relations"]} == {"member", "knows"}
     ego = _viz(tmp_path, "--data", str(partner), "--focus", "carla bianchi", "--lang", "it")
     assert {n["id"] for n in ego["nodes"]} == {"http://partner.example/bea", "http://partner.example/carla"}
     named = _viz(tmp_path, "--data", str(partner), "--focus", "ACME BIOTECNOLOGIE", "--depth", "2")

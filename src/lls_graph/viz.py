@@ -125,42 +125,42 @@ def _source_text(source: dict) -> str:
 
 
 def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed: int = 42) -> dict:
-    """Everything the page shows, as plain JSON-ready values (the page adds no text of its own)."""
+    """Everything the page shows, as plain JSON-ready values (the page adds no text of its own).
+
+    Compact, because a 10 k-node page carries 30 k edges: an edge is ``[from, to, relation,
+    sources]`` by index into ``nodes`` and ``relations``, a node's family, hubs and specialisations
+    are indices too, and tooltips are assembled by the page from these parts when first shown.
+    """
     graph = network.graph
     ui = _UI[lang]
-    families = sorted({a["family"] for _, a in graph.nodes(data=True)})
-    styles = _styles(families)
+    order = sorted(graph)
+    index = {n: i for i, n in enumerate(order)}
     simple = simple_graph(graph)
     sizes = _sizes(simple, size_by, seed)
     big = graph.number_of_nodes() > BIG_GRAPH
     positions = precomputed_layout(simple, seed=seed) if big else {}
     label = {n: network.label(n, lang) for n in graph}
+    legend = _legend(network, lang)
+    family_index = {item["family"]: i for i, item in enumerate(legend)}
     nodes = []
-    for node in sorted(graph):
+    for node in order:
         attrs = graph.nodes[node]
-        rows = [[ui["type"], pick(attrs["cls_label"], lang)], [ui["id"], node]]
+        rows = [[ui["type"], pick(attrs["cls_label"], lang)]]
         if attrs["specialisations"]:
             rows.append([ui["specs"], ", ".join(sorted(label[s] for s in attrs["specialisations"]))])
         rows += [[ui["source"], _source_text(s), True] for s in attrs["sources"]]
-        color, shape = styles[attrs["family"]]
-        item = {"id": node, "label": label[node], "names": attrs["names"], "family": attrs["family"],
-                "color": color, "shape": shape, "size": sizes[node], "hubs": attrs["hubs"],
-                "specs": attrs["specialisations"], "tip": {"label": label[node], "rows": rows}}  # fmt: skip
+        item = {"id": node, "label": label[node], "names": attrs["names"], "family": family_index[attrs["family"]],
+                "size": sizes[node], "hubs": [index[h] for h in attrs["hubs"]],
+                "specs": [index[s] for s in attrs["specialisations"]], "rows": rows}  # fmt: skip
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    edges = []
-    for source, target, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        relation = pick(attrs["label"], lang)
-        rows = [[ui["relation"], key]] + [[ui["source"], _source_text(s), True] for s in attrs["sources"]]
-        edges.append({"from": source, "to": target, "label": relation,
-                      "tip": {"label": f"{label[source]} — {relation} → {label[target]}", "rows": rows}})  # fmt: skip
-    counts = {f: 0 for f in families}
-    for _, attrs in graph.nodes(data=True):
-        counts[attrs["family"]] += 1
-    family_label = {a["family"]: pick(a["family_label"], lang) for _, a in graph.nodes(data=True)}
-    legend = [{"family": f, "label": family_label[f], "color": styles[f][0], "shape": styles[f][1], "count": counts[f]}
-              for f in sorted(families, key=lambda f: family_label[f].casefold())]  # fmt: skip
+    relations: dict[str, str] = {}
+    for _, _, key, attrs in graph.edges(keys=True, data=True):
+        relations.setdefault(key, pick(attrs["label"], lang))
+    relation_index = {key: i for i, key in enumerate(sorted(relations))}
+    edges = [[index[u], index[v], relation_index[key], [_source_text(s) for s in attrs["sources"]]]
+             for u, v, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])]  # fmt: skip
     by_family = lambda suffix: sorted(  # noqa: E731
         ({"id": n, "label": label[n]} for n, a in graph.nodes(data=True) if a["family"].endswith(suffix)),
         key=lambda i: (i["label"].casefold(), i["id"]))  # fmt: skip
@@ -172,6 +172,7 @@ def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed:
         "ui": ui,
         "nodes": nodes,
         "edges": edges,
+        "relations": [{"id": key, "label": relations[key]} for key in sorted(relations)],
         "legend": legend,
         "filters": {
             "classes": [{"id": i["family"], "label": i["label"]} for i in legend],
@@ -179,6 +180,18 @@ def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed:
             "specialisations": by_family("#Specialisation"),
         },
     }
+
+
+def _legend(network: Network, lang: str) -> list[dict]:
+    """One entry per family (class IRI, label, colour, shape, count), sorted by label."""
+    counts: dict[str, int] = {}
+    family_label: dict[str, str] = {}
+    for _, attrs in network.graph.nodes(data=True):
+        counts[attrs["family"]] = counts.get(attrs["family"], 0) + 1
+        family_label.setdefault(attrs["family"], pick(attrs["family_label"], lang))
+    styles = _styles(sorted(counts))
+    return [{"family": f, "label": family_label[f], "color": styles[f][0], "shape": styles[f][1], "count": counts[f]}
+            for f in sorted(counts, key=lambda f: (family_label[f].casefold(), f))]  # fmt: skip
 
 
 def json_for_script(value: object) -> str:

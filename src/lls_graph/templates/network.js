@@ -25,15 +25,32 @@
     return box;
   }
   var byId = {}, hiddenNode = {}, hiddenEdge = {};
-  data.nodes.forEach(function (n) { byId[n.id] = n; n.folded = n.names.map(fold); });
+  data.nodes.forEach(function (n) {
+    byId[n.id] = n;
+    n.folded = n.names.map(fold);
+    n.familyId = data.legend[n.family].family;
+    n.hubIds = n.hubs.map(function (i) { return data.nodes[i].id; });
+    n.specIds = n.specs.map(function (i) { return data.nodes[i].id; });
+  });
+  function nodeTip(n) {
+    return { label: n.label, rows: [n.rows[0], [ui.id, n.id]].concat(n.rows.slice(1)) };
+  }
+  function edgeTip(e) {
+    var relation = data.relations[e[2]];
+    var rows = [[ui.relation, relation.id]].concat(e[3].map(function (s) { return [ui.source, s, true]; }));
+    return { label: data.nodes[e[0]].label + " \u2014 " + relation.label + " \u2192 " + data.nodes[e[1]].label,
+             rows: rows };
+  }
   // Tooltips are built on first hover: building 40,000 of them up front doubled a 10 k-node page's first drawing.
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var v = { id: n.id, label: n.label, shape: n.shape, size: n.size, color: n.color };
+    var family = data.legend[n.family];
+    var v = { id: n.id, label: n.label, shape: family.shape, size: n.size, color: family.color };
     if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
     return v;
   }));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
-    return { id: i, from: e.from, to: e.to, label: e.label, arrows: "to" };
+    return { id: i, from: data.nodes[e[0]].id, to: data.nodes[e[1]].id, label: data.relations[e[2]].label,
+             arrows: "to" };
   }));
   var big = !data.physics;
   var options = {
@@ -50,12 +67,12 @@
   network.on("hoverNode", function (p) {
     if (titledNodes[p.node]) return;
     titledNodes[p.node] = true;
-    nodes.update({ id: p.node, title: tooltip(byId[p.node].tip) });
+    nodes.update({ id: p.node, title: tooltip(nodeTip(byId[p.node])) });
   });
   network.on("hoverEdge", function (p) {
     if (titledEdges[p.edge]) return;
     titledEdges[p.edge] = true;
-    edges.update({ id: p.edge, title: tooltip(data.edges[p.edge].tip) });
+    edges.update({ id: p.edge, title: tooltip(edgeTip(data.edges[p.edge])) });
   });
 
   var status = document.getElementById("lls-status");
@@ -117,9 +134,9 @@
     select.addEventListener("change", applyFilters);
   });
   function visible(n, cls, hub, spec) {
-    if (cls && n.family !== cls) return false;
-    if (hub && n.id !== hub && n.hubs.indexOf(hub) < 0) return false;
-    if (spec && n.id !== spec && n.specs.indexOf(spec) < 0) return false;
+    if (cls && n.familyId !== cls) return false;
+    if (hub && n.id !== hub && n.hubIds.indexOf(hub) < 0) return false;
+    if (spec && n.id !== spec && n.specIds.indexOf(spec) < 0) return false;
     return true;
   }
   // Only what changes is sent to vis-network: at 10 k nodes, updating every item took seconds.
@@ -135,7 +152,7 @@
       hiddenNode[n.id] = hide;
     });
     data.edges.forEach(function (e, i) {
-      var hide = hiddenNode[e.from] || hiddenNode[e.to];
+      var hide = hiddenNode[data.nodes[e[0]].id] || hiddenNode[data.nodes[e[1]].id];
       if (hide !== !!hiddenEdge[i]) edgeChanges.push({ id: i, hidden: hide });
       hiddenEdge[i] = hide;
     });
