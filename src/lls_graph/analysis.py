@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import QB, RDF, RDFS, XSD
 
 from .config import Namespaces
-from .network import Network, local_name, pick
+from .network import Network, local_name, pick, simple_graph
 
 __all__ = [
     "MEASURES",
@@ -70,11 +70,7 @@ def actor_graph(network: Network, exclude: Iterable[str] = DEFAULT_EXCLUDE) -> n
     """The undirected simple graph of the network without the excluded families (by class name)."""
     banned = {name.casefold() for name in exclude}
     keep = [n for n, a in network.graph.nodes(data=True) if local_name(a["family"]).casefold() not in banned]
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(keep))
-    sub = network.graph.subgraph(keep)
-    simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in sub.edges() if u != v))
-    return simple
+    return simple_graph(network.graph, keep)
 
 
 def _ordered(groups: Iterable[Iterable[str]]) -> list[list[str]]:
@@ -223,7 +219,7 @@ def relation_paths(network: Network, start: str, end: str, limit: int = 5) -> li
     MIND —specialises in→ biotech are two answers); at most ``limit``, in a deterministic order.
     """
     graph = network.graph
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    undirected = simple_graph(graph)
     chains: list[list[Step]] = []
     for nodes in sorted(nx.all_shortest_paths(undirected, start, end)):
         hop_options: list[list[Step]] = []

@@ -311,7 +311,7 @@ def viz(root, data_files, output, focus, depth, hub, specialisation, query, size
     if png:
         try:
             seconds = render_png(output, png)
-        except (FileNotFoundError, ImportError) as exc:
+        except (FileNotFoundError, ImportError, RuntimeError) as exc:
             _fail(exc)
         click.echo(f"wrote {png} (first stable drawing after {seconds:.2f} s)")
 

@@ -2,9 +2,10 @@
 
 The cluster's matchmaking looks for partners that share a field (same specialisation),
 complement it (a broader or narrower concept, or a sibling under the same broader one) and are
-already close in the network (few relations apart, places left out: sharing Lombardy says
-nothing). Each candidate carries its explanation, because a suggestion nobody can check is not
-used: what is shared, the chain of relations between the two, and the quotes behind it.
+already close in the network (few relations apart through the actors' own ties: hubs,
+initiatives, partners; not through places nor fields). Each candidate carries its explanation,
+because a suggestion nobody can check is not used: what is shared, the chain of relations
+between the two, and the quotes behind it.
 """
 
 from __future__ import annotations
@@ -61,11 +62,16 @@ def _related_concepts(network: Network, concept: str) -> set[str]:
     return (direct | siblings) - {concept}
 
 
-def _proximity(network: Network, source: str) -> dict[str, int]:
-    """Relations apart from ``source`` through anything but places (undirected, up to 4)."""
-    keep = [n for n in network.graph if _family(network, n) != "Place"]
-    undirected = network.graph.subgraph(keep).to_undirected(as_view=True)
-    return nx.single_source_shortest_path_length(undirected, source, cutoff=_MAX_DISTANCE)
+def _proximity(network: Network, source: str) -> tuple[Network, dict[str, int]]:
+    """The network without places and fields, and how many relations apart from ``source`` (up to 4).
+
+    Sharing Lombardy says nothing, and a shared field is already scored: a path through it would
+    count it twice. What is left are the actors' own ties (hubs, initiatives, partners).
+    """
+    keep = [n for n in network.graph if _family(network, n) not in ("Place", "Specialisation")]
+    ties = Network(network.graph.subgraph(keep), network.title)
+    undirected = ties.graph.to_undirected(as_view=True)
+    return ties, nx.single_source_shortest_path_length(undirected, source, cutoff=_MAX_DISTANCE)
 
 
 def _spec_sources(network: Network, node: str, concepts: list[str]) -> list[dict]:
@@ -89,7 +95,7 @@ def match_entity(network: Network, name: str, top: int | None = 10) -> tuple[str
     mine = set(graph.nodes[me]["specialisations"])
     complement = {c: {m for m in mine if c in _related_concepts(network, m)} for m in mine
                   for c in _related_concepts(network, m)}  # fmt: skip
-    distance = _proximity(network, me)
+    ties, distance = _proximity(network, me)
     matches = []
     for node in sorted(graph):
         if node == me or not _is_partner(network, node):
@@ -102,7 +108,7 @@ def match_entity(network: Network, name: str, top: int | None = 10) -> tuple[str
                  + (WEIGHTS["proximity"] / d if d else 0.0))  # fmt: skip
         if score <= 0:
             continue
-        path = relation_paths(network, me, node, limit=1)[0] if d else []
+        path = relation_paths(ties, me, node, limit=1)[0] if d else []
         sources = _spec_sources(network, node, shared or [t for _, t in complementary])
         matches.append(Match(node, round(score, 4), shared, complementary, d, path, sources))
     return me, _order(network, matches, top)

@@ -25,7 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 from .layout import precomputed_layout
-from .network import Network, pick
+from .network import Network, pick, simple_graph
 from .serialise import write_atomically
 
 __all__ = [
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: Above this many nodes the layout is computed in Python and the browser's physics is off.
-BIG_GRAPH = 1000
+BIG_GRAPH = 500
 
 _FAMILY_STYLE: dict[str, tuple[str, str]] = {
     "InnovationHub": ("#e6194b", "star"),
@@ -101,9 +101,8 @@ def _styles(families: list[str]) -> dict[str, tuple[str, str]]:
     return styles
 
 
-def _sizes(graph: nx.MultiDiGraph, size_by: str, seed: int) -> dict[str, float]:
+def _sizes(simple: nx.Graph, size_by: str, seed: int) -> dict[str, float]:
     """Node sizes from 8 to 40 px by the square root of degree or a centrality (0 gives the minimum)."""
-    simple = nx.Graph(graph.to_undirected())
     if size_by == "degree":
         values = dict(simple.degree())
     elif size_by == "betweenness":
@@ -117,7 +116,7 @@ def _sizes(graph: nx.MultiDiGraph, size_by: str, seed: int) -> dict[str, float]:
     else:
         raise ValueError(f"unknown size measure {size_by!r}: degree, betweenness or eigenvector")
     top = max((abs(v) for v in values.values()), default=0) or 1
-    return {n: round(8 + 32 * math.sqrt(abs(values.get(n, 0)) / top), 2) for n in graph}
+    return {n: round(8 + 32 * math.sqrt(abs(values.get(n, 0)) / top), 2) for n in simple}
 
 
 def _source_text(source: dict) -> str:
@@ -126,41 +125,42 @@ def _source_text(source: dict) -> str:
 
 
 def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed: int = 42) -> dict:
-    """Everything the page shows, as plain JSON-ready values (the page adds no text of its own)."""
+    """Everything the page shows, as plain JSON-ready values (the page adds no text of its own).
+
+    Compact, because a 10 k-node page carries 30 k edges: an edge is ``[from, to, relation,
+    sources]`` by index into ``nodes`` and ``relations``, a node's family, hubs and specialisations
+    are indices too, and tooltips are assembled by the page from these parts when first shown.
+    """
     graph = network.graph
     ui = _UI[lang]
-    families = sorted({a["family"] for _, a in graph.nodes(data=True)})
-    styles = _styles(families)
-    sizes = _sizes(graph, size_by, seed)
+    order = sorted(graph)
+    index = {n: i for i, n in enumerate(order)}
+    simple = simple_graph(graph)
+    sizes = _sizes(simple, size_by, seed)
     big = graph.number_of_nodes() > BIG_GRAPH
-    positions = precomputed_layout(graph, seed=seed) if big else {}
+    positions = precomputed_layout(simple, seed=seed) if big else {}
     label = {n: network.label(n, lang) for n in graph}
+    legend = _legend(network, lang)
+    family_index = {item["family"]: i for i, item in enumerate(legend)}
     nodes = []
-    for node in sorted(graph):
+    for node in order:
         attrs = graph.nodes[node]
-        rows = [[ui["type"], pick(attrs["cls_label"], lang)], [ui["id"], node]]
+        rows = [[ui["type"], pick(attrs["cls_label"], lang)]]
         if attrs["specialisations"]:
             rows.append([ui["specs"], ", ".join(sorted(label[s] for s in attrs["specialisations"]))])
         rows += [[ui["source"], _source_text(s), True] for s in attrs["sources"]]
-        color, shape = styles[attrs["family"]]
-        item = {"id": node, "label": label[node], "names": attrs["names"], "family": attrs["family"],
-                "color": color, "shape": shape, "size": sizes[node], "hubs": attrs["hubs"],
-                "specs": attrs["specialisations"], "tip": {"label": label[node], "rows": rows}}  # fmt: skip
+        item = {"id": node, "label": label[node], "names": attrs["names"], "family": family_index[attrs["family"]],
+                "size": sizes[node], "hubs": [index[h] for h in attrs["hubs"]],
+                "specs": [index[s] for s in attrs["specialisations"]], "rows": rows}  # fmt: skip
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    edges = []
-    for source, target, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        relation = pick(attrs["label"], lang)
-        rows = [[ui["relation"], key]] + [[ui["source"], _source_text(s), True] for s in attrs["sources"]]
-        edges.append({"from": source, "to": target, "label": relation,
-                      "tip": {"label": f"{label[source]} — {relation} → {label[target]}", "rows": rows}})  # fmt: skip
-    counts = {f: 0 for f in families}
-    for _, attrs in graph.nodes(data=True):
-        counts[attrs["family"]] += 1
-    family_label = {a["family"]: pick(a["family_label"], lang) for _, a in graph.nodes(data=True)}
-    legend = [{"family": f, "label": family_label[f], "color": styles[f][0], "shape": styles[f][1], "count": counts[f]}
-              for f in sorted(families, key=lambda f: family_label[f].casefold())]  # fmt: skip
+    relations: dict[str, str] = {}
+    for _, _, key, attrs in graph.edges(keys=True, data=True):
+        relations.setdefault(key, pick(attrs["label"], lang))
+    relation_index = {key: i for i, key in enumerate(sorted(relations))}
+    edges = [[index[u], index[v], relation_index[key], [_source_text(s) for s in attrs["sources"]]]
+             for u, v, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])]  # fmt: skip
     by_family = lambda suffix: sorted(  # noqa: E731
         ({"id": n, "label": label[n]} for n, a in graph.nodes(data=True) if a["family"].endswith(suffix)),
         key=lambda i: (i["label"].casefold(), i["id"]))  # fmt: skip
@@ -172,6 +172,7 @@ def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed:
         "ui": ui,
         "nodes": nodes,
         "edges": edges,
+        "relations": [{"id": key, "label": relations[key]} for key in sorted(relations)],
         "legend": legend,
         "filters": {
             "classes": [{"id": i["family"], "label": i["label"]} for i in legend],
@@ -179,6 +180,18 @@ def page_data(network: Network, lang: str = "en", size_by: str = "degree", seed:
             "specialisations": by_family("#Specialisation"),
         },
     }
+
+
+def _legend(network: Network, lang: str) -> list[dict]:
+    """One entry per family (class IRI, label, colour, shape, count), sorted by label."""
+    counts: dict[str, int] = {}
+    family_label: dict[str, str] = {}
+    for _, attrs in network.graph.nodes(data=True):
+        counts[attrs["family"]] = counts.get(attrs["family"], 0) + 1
+        family_label.setdefault(attrs["family"], pick(attrs["family_label"], lang))
+    styles = _styles(sorted(counts))
+    return [{"family": f, "label": family_label[f], "color": styles[f][0], "shape": styles[f][1], "count": counts[f]}
+            for f in sorted(counts, key=lambda f: (family_label[f].casefold(), f))]  # fmt: skip
 
 
 def json_for_script(value: object) -> str:
@@ -252,19 +265,24 @@ def chromium_path() -> str | None:
 
 def render_png(html_path: Path, png_path: Path, width: int = 1600, height: int = 1000, timeout_s: float = 120) -> float:
     """Screenshot the page in headless Chromium once drawn; returns seconds to the first stable drawing."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
 
     executable = chromium_path()
     if executable is None:
         raise FileNotFoundError(f"no chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Error as exc:
+            raise RuntimeError(f"{executable} did not start: {exc.message.splitlines()[0]}") from None
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(html_path.resolve().as_uri())
             page.wait_for_function("() => window.llsViz && window.llsViz.ready", timeout=timeout_s * 1000)
             seconds = page.evaluate("window.llsViz.readyAt") / 1000
             write_atomically({png_path: page.screenshot(full_page=False, type="png")})
+        except Error as exc:
+            raise RuntimeError(f"chromium could not draw {html_path}: {exc.message.splitlines()[0]}") from None
         finally:
             browser.close()
     return seconds
