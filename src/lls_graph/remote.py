@@ -267,16 +267,12 @@ def _authorise(endpoint: Endpoint, request: urllib.request.Request) -> list[urll
     A Digest server (Virtuoso's ``-auth`` endpoints) answers a Basic header with a bare 401 and may
     close the connection on an unauthenticated ``PUT`` while the body is still on its way, so
     body-less ``HEAD`` requests fetch the challenge and check the password first, and the ``PUT``
-    carries the answer to the challenge (or is not sent when credentials are needed and missing).
-    The returned handler answers a later challenge (a stale nonce).
+    carries the answer to the challenge. The returned handler answers a later one (a stale nonce).
     """
     url, creds = request.full_url, endpoint.credentials()
-    challenge = _challenge(endpoint, url) if creds or request.data is not None else ""
-    if challenge and not creds:
-        raise EndpointError(f"{endpoint.shown} answered HTTP 401 Unauthorized: it needs $LLS_ENDPOINT_USER and "
-                            "$LLS_ENDPOINT_PASSWORD")  # fmt: skip
     if not creds:
         return []
+    challenge = _challenge(endpoint, url)
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, endpoint.url, *creds)
     digest = urllib.request.HTTPDigestAuthHandler(passwords)
@@ -298,8 +294,16 @@ def _request(endpoint: Endpoint, url: str, method: str, body: bytes | None = Non
     opener = urllib.request.build_opener(*_authorise(endpoint, request))
 
     def call() -> tuple[bytes, str]:
-        with opener.open(request, timeout=endpoint.timeout) as response:
-            return response.read(), response.headers.get("Content-Type", "")
+        try:
+            with opener.open(request, timeout=endpoint.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.URLError as exc:  # a server that wants credentials may cut an upload short
+            if isinstance(exc, urllib.error.HTTPError) or body is None or endpoint.credentials():
+                raise
+            if _challenge(endpoint, url):
+                raise EndpointError(f"{endpoint.shown} answered HTTP 401 Unauthorized: set $LLS_ENDPOINT_USER "
+                                    "and $LLS_ENDPOINT_PASSWORD") from None  # fmt: skip
+            raise
 
     return with_retries(endpoint, call)
 
