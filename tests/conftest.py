@@ -1,11 +1,14 @@
-"""Shared fixtures: one fresh build of the real sources per test session."""
+"""Shared fixtures: one fresh build of the real sources, and each real triple store, per test session."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import Virtuoso, free_port, oxigraph_binary, running, virtuoso, virtuoso_binary
 
 from lls_graph.build import Products, make_products
 from lls_graph.config import Namespaces, Project
@@ -30,3 +33,26 @@ def scratch(tmp_path: Path, project: Project) -> Project:
     for folder in ("ontology", "queries", "graph/sources"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return Project(root=tmp_path, seeds=project.documents)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of an empty Oxigraph server (``oxigraph serve``) on a free loopback port."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    location = tmp_path_factory.mktemp("oxigraph")
+    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    with running(command, f"{base}/"):
+        yield base
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """An empty Virtuoso of our own (ini, database and logs in a temp folder) on free loopback ports."""
+    if virtuoso_binary() is None:
+        reason = "virtuoso-t not found (Debian package virtuoso-opensource)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs Virtuoso: {reason}")
+        pytest.skip(reason)
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

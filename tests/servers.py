@@ -1,4 +1,4 @@
-"""Real servers for the tests: the Oxigraph server, ``lls-graph serve``, and a scripted loopback server.
+"""Real servers for the tests: the Oxigraph server, Virtuoso, ``lls-graph serve``, a scripted loopback server.
 
 No mocks: every test talks HTTP over 127.0.0.1 to a process or thread that really listens.
 """
@@ -6,6 +6,7 @@ No mocks: every test talks HTTP over 127.0.0.1 to a process or thread that reall
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +29,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(url: str, process: subprocess.Popen, timeout: float = 20.0) -> None:
+def _wait(url: str, process: subprocess.Popen, timeout: float = 20.0, errors_count: bool = True) -> None:
+    """Until ``url`` answers (any HTTP status, or only 2xx when ``errors_count`` is false)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -37,32 +39,129 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 20.0) -> None:
             urllib.request.urlopen(url, timeout=1).close()
             return
         except urllib.error.HTTPError:
-            return  # it answers
+            if errors_count:
+                return  # it answers
+            time.sleep(0.2)
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"{url} did not come up within {timeout} s")
 
 
 @contextmanager
-def running(command: list[str], probe: str, cwd: Path | None = None) -> Iterator[subprocess.Popen]:
-    """Start ``command``, wait until ``probe`` answers, and stop the process by its pid afterwards."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def running(command: list[str], probe: str, cwd: Path | None = None, log: Path | None = None,
+            timeout: float = 20.0) -> Iterator[subprocess.Popen]:  # fmt: skip
+    """Start ``command``, wait until ``probe`` answers, and stop the process by its pid afterwards.
+
+    With ``log`` the output goes to that file (a chatty server never blocks on a full pipe) and only
+    a 2xx answer counts as up (a server still initialising may answer errors).
+    """
+    out = log.open("ab") if log else None
+    process = subprocess.Popen(command, cwd=cwd, stdout=out or subprocess.DEVNULL, stderr=out or subprocess.PIPE)
     try:
-        _wait(probe, process)
+        _wait(probe, process, timeout, errors_count=log is None)
         yield process
     finally:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGTERM)
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
+        if out:
+            out.close()
 
 
 def oxigraph_binary() -> str:
     candidate = BIN / "oxigraph"
     return str(candidate) if candidate.exists() else "oxigraph"
+
+
+#: Virtuoso's configuration for a throw-away instance: every file in one folder, loopback ports,
+#: small buffers, no scheduled checkpoints, and room for a whole graph in one answer (the Graph
+#: Store read-back of ``publish`` is one answer; the default cap is 10,000 rows).
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+MaxClientConnections = 8
+CaseMode = 2
+DirsAllowed = ., {dir}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+ThreadsPerQuery = 2
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+MaxClientConnections = 4
+ServerThreads = 4
+Charset = UTF-8
+EnabledGzipContent = 0
+[SPARQL]
+ResultSetMaxRows = 100000000
+MaxQueryExecutionTime = 0
+MaxQueryCostEstimationTime = 0
+"""
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: its HTTP base URL, its SQL (isql) port and its folder."""
+
+    base: str
+    sql_port: int
+    directory: Path
+
+    @property
+    def query(self) -> str:
+        return f"{self.base}/sparql"
+
+    @property
+    def store(self) -> str:
+        """The Graph Store endpoint that authenticates (HTTP Digest, user ``dba``, password ``dba``)."""
+        return f"{self.base}/sparql-graph-crud-auth"
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+@contextmanager
+def virtuoso(directory: Path, buffers: int = 10_000) -> Iterator[Virtuoso]:
+    """A fresh Virtuoso with its database, logs and ini in ``directory``, on free loopback ports.
+
+    ``buffers`` are 8 KB pages of cache (10,000: 80 MB). It runs in the foreground as our child and
+    is stopped by its pid; a system instance (ports 1111/8890) is never touched.
+    """
+    binary = virtuoso_binary()
+    if binary is None:
+        raise RuntimeError("virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource)")
+    sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:
+        http_port = free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port,
+                                       buffers=buffers, dirty=buffers * 3 // 4))  # fmt: skip
+    base = f"http://127.0.0.1:{http_port}"
+    command = [binary, "+foreground", "+configfile", str(ini)]
+    probe = f"{base}/sparql?query=ASK%7B%7D"
+    with running(command, probe, cwd=directory, log=directory / "virtuoso.out", timeout=120):
+        yield Virtuoso(base, sql_port, directory)
 
 
 @dataclass

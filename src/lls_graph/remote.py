@@ -239,18 +239,71 @@ def graph_url(url: str, graph: str | None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
+def _challenge(endpoint: Endpoint, url: str) -> str:
+    """The ``WWW-Authenticate`` challenge a body-less ``HEAD`` of ``url`` gets ('' when none)."""
+    head = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
+    try:
+        urllib.request.urlopen(head, timeout=endpoint.timeout).close()
+    except urllib.error.HTTPError as exc:
+        return exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+    except OSError:
+        pass  # the real request reports what is wrong
+    return ""
+
+
+def _check_password(endpoint: Endpoint, url: str, digest: urllib.request.HTTPDigestAuthHandler) -> None:
+    """Raise the server's 401 (or 429/503) to an authenticated ``HEAD``; any other answer accepts it."""
+    head = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
+    try:
+        urllib.request.build_opener(digest).open(head, timeout=endpoint.timeout).close()
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401 or exc.code in RETRY_CODES:
+            raise
+
+
+def _authorise(endpoint: Endpoint, request: urllib.request.Request) -> list[urllib.request.BaseHandler]:
+    """Put the credentials on ``request``: HTTP Basic, or the answer to the server's Digest challenge.
+
+    A Digest server (Virtuoso's ``-auth`` endpoints) answers a Basic header with a bare 401 and may
+    close the connection on an unauthenticated ``PUT`` while the body is still on its way, so
+    body-less ``HEAD`` requests fetch the challenge and check the password first, and the ``PUT``
+    carries the answer to the challenge. The returned handler answers a later one (a stale nonce).
+    """
+    url, creds = request.full_url, endpoint.credentials()
+    if not creds:
+        return []
+    challenge = _challenge(endpoint, url)
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, endpoint.url, *creds)
+    digest = urllib.request.HTTPDigestAuthHandler(passwords)
+    if challenge[:7].lower() == "digest ":
+        with_retries(endpoint, lambda: _check_password(endpoint, url, digest))
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+        request.add_unredirected_header("Authorization", f"Digest {digest.get_authorization(request, fields)}")
+    else:
+        token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+    return [digest]
+
+
 def _request(endpoint: Endpoint, url: str, method: str, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> tuple[bytes, str]:  # fmt: skip
+    """One HTTP request to the Graph Store, authenticated by :func:`_authorise`, retried by :func:`with_retries`."""
     all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
-    creds = endpoint.credentials()
-    if creds:
-        token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode("ascii")
-        all_headers["Authorization"] = f"Basic {token}"
     request = urllib.request.Request(url, data=body, method=method, headers=all_headers)
+    opener = urllib.request.build_opener(*_authorise(endpoint, request))
 
     def call() -> tuple[bytes, str]:
-        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
-            return response.read(), response.headers.get("Content-Type", "")
+        try:
+            with opener.open(request, timeout=endpoint.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.URLError as exc:  # a server that wants credentials may cut an upload short
+            if isinstance(exc, urllib.error.HTTPError) or body is None or endpoint.credentials():
+                raise
+            if _challenge(endpoint, url):
+                raise EndpointError(f"{endpoint.shown} answered HTTP 401 Unauthorized: set $LLS_ENDPOINT_USER "
+                                    "and $LLS_ENDPOINT_PASSWORD") from None  # fmt: skip
+            raise
 
     return with_retries(endpoint, call)
 

@@ -1,0 +1,172 @@
+"""Triple-store benchmark: publish a built graph to the Oxigraph server and to Virtuoso, then time the catalogue.
+
+Run from the repository root, on the repository's graph or on a built synthetic project::
+
+    python benchmarks/store_bench.py
+    lls-graph synth 100000 -o /tmp/s100k && lls-graph build --root /tmp/s100k --seeds /tmp/s100k/seeds
+    python benchmarks/store_bench.py --root /tmp/s100k --bulk
+
+Both servers are our own children on free loopback ports (``tests/servers.py``), with their data in
+a temporary folder. Loading is the documented route, ``lls-graph publish`` (a Graph Store ``PUT``
+and the read-back count), timed as a child process; ``--bulk`` adds each server's own bulk loader
+(``oxigraph load`` into a fresh store; Virtuoso's ``ld_dir`` + ``rdf_loader_run`` through isql).
+Then every catalogue query of this repository, with its defaults, runs ``--repeat`` times on the
+embedded store (``lls_graph.query.run_query``, warm) and through ``--endpoint`` on each server; the
+table shows the medians (the embedded store twice: ``run_query`` as the CLI calls it, which opens
+the store and checks its fingerprint each time, and ``run_query(store=...)`` on a store opened once)
+and whether each server's answer is the embedded one (``same``: equal rows
+in order, equal triples; DESCRIBE: the entity's own triples). Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the servers the integration tests start, started the same way
+
+GRAPH = "https://w3id.org/lls/graph"
+DBA = {"LLS_ENDPOINT_USER": "dba", "LLS_ENDPOINT_PASSWORD": "dba"}
+
+
+def _wall(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Wall seconds and output of one child process; a failure stops the benchmark."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return seconds, done.stdout + done.stderr
+
+
+def _publish(root: Path, store: str, graph: str | None, timeout: float, env: dict[str, str] | None = None) -> float:
+    command = [sys.executable, "-m", "lls_graph", "publish", "--root", str(root), "--endpoint", store,
+               "--timeout", str(timeout), *(["--graph", graph] if graph else [])]  # fmt: skip
+    seconds, out = _wall(command, env)
+    if "on the server" not in out:
+        raise SystemExit(out)
+    return seconds
+
+
+def _isql(sql_port: int, statement: str) -> float:
+    return _wall(["isql-vt", str(sql_port), "dba", "dba", f"exec={statement}"])[0]
+
+
+def _same(local, remote) -> bool:
+    """The answer a test of ``tests/test_stores.py`` would accept (DESCRIBE: the entity's own triples)."""
+    if local.form == "SELECT":
+        return [tuple(map(str, r)) for r in local.rows] == [tuple(map(str, r)) for r in remote.rows]
+    if local.form == "ASK":
+        return local.boolean == remote.boolean
+    if local.form == "DESCRIBE":
+        described = {t.subject for t in local.triples}
+        return sorted(str(t) for t in remote.triples if t.subject in described) == sorted(map(str, local.triples))
+    return sorted(map(str, local.triples)) == sorted(map(str, remote.triples))
+
+
+def _median(work, repeat: int) -> tuple[float, object]:
+    samples, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = work()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), result
+
+
+def bench_queries(project, endpoints: dict[str, str], repeat: int, timeout: float) -> list[tuple[str, ...]]:
+    from lls_graph.catalogue import load_catalogue
+    from lls_graph.query import run_query
+    from lls_graph.remote import Endpoint
+    from lls_graph.store import open_store
+
+    run_query("ASK {}", project=project)  # the persistent store is (re)built on first use
+    rows, store = [], open_store(project)
+    for name, entry in load_catalogue(ROOT / "queries").items():
+        run_query(entry, project=project)  # warm
+        local_s, local = _median(lambda e=entry: run_query(e, project=project), repeat)
+        open_s, _ = _median(lambda e=entry: run_query(e, project=project, store=store), repeat)
+        cells = [name, f"{local_s * 1000:.1f}", f"{open_s * 1000:.1f}"]
+        for url in endpoints.values():
+            target = Endpoint(url, timeout=timeout)
+            remote_s, remote = _median(lambda e=entry, t=target: run_query(e, project=project, endpoint=t), repeat)
+            cells += [f"{remote_s * 1000:.1f}", "same" if _same(local, remote) else "DIFFERS"]
+        rows.append(tuple(cells))
+    return rows
+
+
+def main(args: argparse.Namespace) -> None:
+    import pyoxigraph as ox
+    from servers import free_port, oxigraph_binary, running, virtuoso
+
+    from lls_graph.config import Project
+
+    project = Project(root=Path(args.root))
+    turtle = project.inferred_graph
+    triples = sum(1 for _ in ox.parse(path=turtle, format=ox.RdfFormat.TURTLE))
+    work = Path(tempfile.mkdtemp(prefix="store-bench-"))
+    print(f"graph: {turtle} ({triples:,} triples, {turtle.stat().st_size / 1e6:.1f} MB)")
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '?'}")  # fmt: skip
+    loads = []
+    try:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        (work / "virtuoso").mkdir()
+        command = [oxigraph_binary(), "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
+        with running(command, f"{base}/"), virtuoso(work / "virtuoso", buffers=args.buffers) as vt:
+            seconds = _publish(project.root, f"{base}/store", None, args.timeout)
+            loads.append(("Oxigraph server", "lls-graph publish (Graph Store PUT + read-back)", seconds))
+            seconds = _publish(project.root, vt.store, GRAPH, args.timeout, DBA)
+            loads.append(("Virtuoso", "lls-graph publish (Graph Store PUT + read-back)", seconds))
+            if args.bulk:
+                loads += bulk_loads(turtle, work, vt)
+            endpoints = {"Oxigraph server": f"{base}/query",
+                         "Virtuoso": f"{vt.query}?{urllib.parse.urlencode({'default-graph-uri': GRAPH})}"}  # fmt: skip
+            rows = bench_queries(project, endpoints, args.repeat, args.timeout)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\n| store | route | wall s | triples/s |\n|---|---|---:|---:|")
+    for store, route, seconds in loads:
+        print(f"| {store} | {route} | {seconds:.1f} | {triples / seconds:,.0f} |")
+    print(f"\nmedian of {args.repeat} runs, ms\n")
+    print(
+        "| query | embedded run_query | embedded, open store | Oxigraph server | same | Virtuoso | same |\n"
+        "|---|---:|---:|---:|---|---:|---|"
+    )
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def bulk_loads(turtle: Path, work: Path, vt) -> list[tuple[str, str, float]]:
+    """Each server's own loader: ``oxigraph load`` into a fresh store, Virtuoso's bulk loader into a graph."""
+    from servers import oxigraph_binary
+
+    seconds, _ = _wall([oxigraph_binary(), "load", "--location", str(work / "oxigraph-bulk"), "--file", str(turtle)])
+    rows = [("Oxigraph", "oxigraph load (fresh store, server off)", seconds)]
+    shutil.copy(turtle, vt.directory / turtle.name)
+    started = time.perf_counter()
+    _isql(vt.sql_port, f"ld_dir('{vt.directory}', '{turtle.name}', '{GRAPH}/bulk');")
+    _isql(vt.sql_port, "rdf_loader_run();")
+    _isql(vt.sql_port, "checkpoint;")
+    rows.append(("Virtuoso", "isql ld_dir + rdf_loader_run + checkpoint", time.perf_counter() - started))
+    return rows
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", default=str(ROOT), help="built project whose graph/lls-inferred.ttl is used")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query and store (median)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="client timeout, seconds")
+    parser.add_argument("--buffers", type=int, default=100_000, help="Virtuoso NumberOfBuffers (8 KB pages)")
+    parser.add_argument("--bulk", action="store_true", help="also time each server's own bulk loader")
+    main(parser.parse_args())
