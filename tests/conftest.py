@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,3 +57,23 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
         pytest.skip(reason)
     with virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
         yield server
+
+
+def block_network(patch: pytest.MonkeyPatch) -> list[object]:
+    """Make every socket connection and name look-up fail; returns the attempts, to assert none was made."""
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args[1:] if args and isinstance(args[0], socket.socket) else args)
+        raise OSError(f"network access attempted: {attempts[-1]}")
+
+    for owner, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"), (socket, "getaddrinfo"),
+                        (socket, "create_connection")):  # fmt: skip
+        patch.setattr(owner, name, refuse)
+    return attempts
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The network is unavailable for this test; the list holds any attempt made."""
+    return block_network(monkeypatch)

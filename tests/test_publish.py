@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -304,20 +303,6 @@ class _Resources(HTMLParser):
             self.loaded.append(attributes["src"] or "")
         if tag == "link" and attributes.get("href"):
             self.loaded.append(attributes["href"] or "")
-
-
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Any socket connection raises (and is recorded)."""
-    attempts: list[object] = []
-
-    def refuse(self: socket.socket, address: object) -> None:
-        attempts.append(address)
-        raise OSError(f"network access attempted: {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
 
 
 ENGLISH = (">Organisation<", "<h2>Classes</h2>", ">Sub Class Of<")

@@ -6,7 +6,6 @@ import html
 import os
 import posixpath
 import re
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import block_network
 from mod_rewrite import rewrite
 
 from lls_graph.config import EXTERNAL_NAMESPACES, Namespaces, Project
@@ -66,16 +66,12 @@ def parse(path: Path) -> Links:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The site of the built graph, written with the network unavailable (any socket use fails)."""
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network access during the site build")
-
     store = open_store(PROJECT)
     out = tmp_path_factory.mktemp("site") / "site"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", refuse)
-        patch.setattr(socket, "getaddrinfo", refuse)
-        patch.setattr(socket, "create_connection", refuse)
+        attempts = block_network(patch)
         write_site(site_files(Model.from_store(store, NS, PROJECT.ontology)), out)
+    assert attempts == []
     yield out
 
 
