@@ -125,7 +125,7 @@ def test_bad_base_iri_is_a_usage_error(scratch: Project) -> None:
 def test_quote_lookup_with_a_common_first_word_finds_the_first_occurrence(tmp_path: Path) -> None:
     lines = [f"In 2023 Company number {i % 150} employed {i} people," for i in range(300)]
     path = tmp_path / "doc.txt"
-    path.write_text("\n".join(lines + ["In 2023 the end", "In short."]), encoding="utf-8")
+    path.write_text("\n".join([*lines, "In 2023 the end", "In short."]), encoding="utf-8")
     doc = Document.read("d", path)
     for i in (0, 7, 149, 150, 299):  # companies 0..149 appear twice: the first line wins
         assert doc.locate(f"In 2023 Company number {i % 150} employed") == i % 150 + 1
