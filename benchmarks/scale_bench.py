@@ -72,7 +72,7 @@ def bench_build(folder: Path, seeds: list[str], reasoners: list[str]) -> list[tu
     rows = []
     for reasoner in reasoners:
         seconds, peak, out = _child([*CLI, "build", "--root", str(folder), *seeds, "--reasoner", reasoner])
-        stages = re.search(r"time: (build [\d.]+ s,\s+write [\d.]+ s)", out)
+        stages = re.search(r"time: (.*?)\s+entailments:", out, re.DOTALL)  # the stages, across wrapped lines
         stages = " ".join(stages.group(1).split()) if stages else ""
         rows.append((f"build --reasoner {reasoner}", f"{seconds:.1f} s, {peak:,.0f} MB peak", stages))
     return rows
