@@ -16,6 +16,7 @@ work, as ratios measured in the same run. Figures, not assertions: no test times
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -114,6 +115,8 @@ def bench_queries(folder: Path, repeat: int, with_rdflib: bool, per_query: dict,
     if with_rdflib:
         rdf_load, _, _ = _timed(lambda: graph.parse(source, format="turtle"))
         rows.append(("load, rdflib Graph.parse", f"{rdf_load:.2f} s", f"{rdf_load / ox_load:.0f}x pyoxigraph"))
+    gc.collect()
+    gc.freeze()  # rdflib's millions of objects would make every later collection pause the timings
 
     store = open_store(project)
     names = sorted(catalogue)
