@@ -112,8 +112,13 @@ def test_refuses_to_overwrite_sources(synthetic: Path) -> None:
 
 @pytest.mark.parametrize(
     ("individuals", "java", "chosen"),
-    [(1_000, True, "hermit"), (HERMIT_MAX_INDIVIDUALS, True, "hermit"), (HERMIT_MAX_INDIVIDUALS + 1, True, "rules"),
-     (1_000, False, "owlrl"), (OWLRL_MAX_INDIVIDUALS + 1, False, "rules")],
+    [(1_227, True, "hermit"), (24_237, True, "hermit"), (HERMIT_MAX_INDIVIDUALS, True, "hermit"),
+     (HERMIT_MAX_INDIVIDUALS + 1, True, "rules"), (240_000, True, "rules"),
+     (1_227, False, "owlrl"), (OWLRL_MAX_INDIVIDUALS, False, "owlrl"), (2_613, False, "rules")],
+    ids=["documents", "10k-region", "hermit-limit", "above-hermit-limit", "100k-europe",
+         "documents-no-java", "owlrl-limit", "1k-no-java"],
 )  # fmt: skip
 def test_auto_reasoner_by_size(individuals: int, java: bool, chosen: str) -> None:
+    """The documented strategy (docs/scale.md): individuals of the documents' graph and of 1 k, 10 k, 100 k."""
     assert choose("auto", individuals, java) == chosen
+    assert choose("rules", individuals, java) == "rules" and choose("hermit", individuals, java) == "hermit"
