@@ -5,11 +5,14 @@ One case per error kind; each edits one file of a scratch copy of the real sourc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from lls_graph.cli import main
 from lls_graph.config import Project
+from lls_graph.evidence import Document
 
 SENTINEL = b"# previous build\n"
 
@@ -117,3 +120,15 @@ def test_every_error_is_reported_at_once(scratch: Project) -> None:
 def test_bad_base_iri_is_a_usage_error(scratch: Project) -> None:
     result = CliRunner().invoke(main, ["build", "--root", str(scratch.root), "--base", "ftp://x"])
     assert result.exit_code == 2
+
+
+def test_quote_lookup_with_a_common_first_word_finds_the_first_occurrence(tmp_path: Path) -> None:
+    lines = [f"In 2023 Company number {i % 150} employed {i} people," for i in range(300)]
+    path = tmp_path / "doc.txt"
+    path.write_text("\n".join([*lines, "In 2023 the end", "In short."]), encoding="utf-8")
+    doc = Document.read("d", path)
+    for i in (0, 7, 149, 150, 299):  # companies 0..149 appear twice: the first line wins
+        assert doc.locate(f"In 2023 Company number {i % 150} employed") == i % 150 + 1
+        assert doc.locate(f"In 2023 Company number {i % 150} employed {i} people, In 2023") == i + 1
+    assert doc.locate("In 2023 the end") == 301 and doc.locate("In short.") == 302  # shorter than the prefix
+    assert doc.locate("In 2023 Company number 150") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,10 @@ def test_shape_classes_degrees_and_places(synthetic: Path) -> None:
     classes = Counter(o["type"] for o in organisations)
     assert set(classes) <= set(CLASS_WEIGHTS)
     assert classes.most_common(1)[0][0] == max(CLASS_WEIGHTS, key=CLASS_WEIGHTS.get)  # companies dominate
+    total = sum(CLASS_WEIGHTS.values())
+    for name, weight in CLASS_WEIGHTS.items():  # every share within 4 binomial standard deviations
+        share = weight / total
+        assert abs(classes[name] / N - share) <= 4 * math.sqrt(share * (1 - share) / N), name
     degree = Counter()
     for o in organisations:
         for partner in o.get("collaborates_with", []):
@@ -59,6 +64,22 @@ def test_shape_classes_degrees_and_places(synthetic: Path) -> None:
     assert max(degrees) >= 10 * statistics.median(degrees)  # heavy tail: preferential attachment
     cities = Counter(o["located_in"][0] for o in organisations)
     assert cities.most_common(1)[0][1] >= 5 * statistics.median(cities.values())  # Zipf over cities
+
+
+def test_hubs_specialisations_and_figures_with_sources(synthetic: Path) -> None:
+    sources = synthetic / "graph" / "sources"
+    organisations = {o["id"]: o for o in _organisations(synthetic)}
+    hubs = {h["id"]: h for h in yaml.safe_load((sources / "hubs.yaml").read_text())["hubs"]}
+    assert all(set(h["led_by"]) <= set(organisations) for h in hubs.values())
+    hosted = [hub for o in organisations.values() for hub in o.get("based_in_hub", [])]
+    assert hosted and all(hubs[hub]["status"] != "planned" for hub in hosted)
+    scheme = {c["id"] for c in yaml.safe_load((ROOT / "graph" / "sources" / "concepts.yaml").read_text())["concepts"]}
+    assert all(set(o["specialises_in"]) <= scheme for o in organisations.values())
+    works = {w["id"] for w in yaml.safe_load((sources / "sources.yaml").read_text())["works"]}
+    figures = yaml.safe_load((sources / "figures.yaml").read_text())["figures"]
+    assert figures and all(f["source"] in works for f in figures)
+    assert all(organisations[f["subject"]]["type"].endswith("Company") for f in figures)
+    assert all(f["area"] == organisations[f["subject"]]["located_in"][0] for f in figures)
 
 
 def test_every_quote_is_a_line_of_the_synthetic_document(synthetic: Path) -> None:
@@ -91,8 +112,13 @@ def test_refuses_to_overwrite_sources(synthetic: Path) -> None:
 
 @pytest.mark.parametrize(
     ("individuals", "java", "chosen"),
-    [(1_000, True, "hermit"), (HERMIT_MAX_INDIVIDUALS, True, "hermit"), (HERMIT_MAX_INDIVIDUALS + 1, True, "rules"),
-     (1_000, False, "owlrl"), (OWLRL_MAX_INDIVIDUALS + 1, False, "rules")],
+    [(1_227, True, "hermit"), (24_237, True, "hermit"), (HERMIT_MAX_INDIVIDUALS, True, "hermit"),
+     (HERMIT_MAX_INDIVIDUALS + 1, True, "rules"), (240_000, True, "rules"),
+     (1_227, False, "owlrl"), (OWLRL_MAX_INDIVIDUALS, False, "owlrl"), (2_613, False, "rules")],
+    ids=["documents", "10k-region", "hermit-limit", "above-hermit-limit", "100k-europe",
+         "documents-no-java", "owlrl-limit", "1k-no-java"],
 )  # fmt: skip
 def test_auto_reasoner_by_size(individuals: int, java: bool, chosen: str) -> None:
+    """The documented strategy (docs/scale.md): individuals of the documents' graph and of 1 k, 10 k, 100 k."""
     assert choose("auto", individuals, java) == chosen
+    assert choose("rules", individuals, java) == "rules" and choose("hermit", individuals, java) == "hermit"

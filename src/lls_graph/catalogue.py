@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -160,7 +161,13 @@ def parse_query_text(text: str, name: str, where: Path | str = "<query>", *, pat
 
 def parse_query_file(path: Path) -> QueryFile:
     """The catalogue entry of one ``.rq`` file."""
-    return parse_query_text(path.read_text(encoding="utf-8"), path.stem, path, path=path)
+    return _parse_file(path.read_text(encoding="utf-8"), path)
+
+
+@lru_cache(maxsize=1024)
+def _parse_file(text: str, path: Path) -> QueryFile:
+    """Cached by the file's text: parsing the header costs more than a small query."""
+    return parse_query_text(text, path.stem, path, path=path)
 
 
 def load_catalogue(folder: Path) -> dict[str, QueryFile]:

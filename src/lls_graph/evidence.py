@@ -8,8 +8,9 @@ markers of the PDF extraction, so a quote may span the line breaks of the layout
 A synthetic ecosystem of 100 k organisations quotes a 15 MB document 100 k times, and a
 scan of the whole text per quote took minutes; :meth:`Document.locate` therefore looks a
 quote up by its first word in an index of word starts, and scans only when the quote
-could begin inside a word (a one-word quote, or a first word that ends a longer word).
-Both ways find the same, first, occurrence.
+could begin inside a word (a one-word quote, or a first word that ends a longer word); a
+common first word is narrowed further by the quote's first characters. All ways find the
+same, first, occurrence.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ __all__ = ["Document", "normalise"]
 
 _BOLD = re.compile(r"\*\*")
 _SPACE = re.compile(r"\s+")
+#: A first word with this many occurrences is narrowed by the quote's first :data:`_PREFIX` characters.
+_COMMON = 64
+_PREFIX = 24
 
 
 def normalise(text: str) -> str:
@@ -44,6 +48,7 @@ class Document:
     lines: tuple[int, ...] = field(repr=False)
     starts: dict[str, list[int]] = field(repr=False, compare=False, default_factory=dict)
     suffixes: frozenset[str] = field(repr=False, compare=False, default=frozenset())
+    by_prefix: dict[str, dict[str, list[int]]] = field(repr=False, compare=False, default_factory=dict)
 
     @classmethod
     def read(cls, doc_id: str, path: Path) -> Document:
@@ -82,7 +87,21 @@ class Document:
         if not space or first in self.suffixes:  # the quote may start inside a word: scan
             start = self.folded.find(wanted)
             return None if start < 0 else self.lines[start]
-        for start in self.starts.get(first, ()):
+        for start in self._candidates(first, wanted):
             if self.folded.startswith(wanted, start):
                 return self.lines[start]
         return None
+
+    def _candidates(self, first: str, wanted: str) -> list[int]:
+        """Where ``wanted`` may start, in document order: the starts of its first word, narrowed by
+        the next characters when that word is common ("In 2023 ..." starts 17 k synthetic quotes)."""
+        starts = self.starts.get(first, [])
+        if len(starts) < _COMMON or len(wanted) < _PREFIX:
+            return starts
+        table = self.by_prefix.get(first)
+        if table is None:  # built once per common word: linear in its occurrences
+            table = defaultdict(list)
+            for start in starts:
+                table[self.folded[start : start + _PREFIX]].append(start)
+            self.by_prefix[first] = table
+        return table.get(wanted[:_PREFIX], [])

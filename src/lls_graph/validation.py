@@ -87,6 +87,7 @@ def shacl_violations(data: Graph | Iterable[Graph], shapes: Graph) -> list[Viola
     import pyshacl
 
     local = focus_neighbourhood(data, shapes)
+    ours = local is not None or not isinstance(data, Graph)  # a graph made here, pySHACL need not copy it
     if local is not None:
         data = local
     elif not isinstance(data, Graph):
@@ -96,7 +97,7 @@ def shacl_violations(data: Graph | Iterable[Graph], shapes: Graph) -> list[Viola
         data = union
 
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                    allow_warnings=True)  # fmt: skip
+                                    allow_warnings=True, inplace=ours)  # fmt: skip
     found = []
     for result in report.subjects(SH.focusNode, None):
         shape = _named_shape(shapes, report.value(result, SH.sourceShape))
