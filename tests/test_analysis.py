@@ -10,7 +10,15 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from lls_graph.analysis import actor_graph, analyse, export_graph, metrics_graph, ranking, relation_paths
+from lls_graph.analysis import (
+    EXACT_BETWEENNESS_MAX,
+    actor_graph,
+    analyse,
+    export_graph,
+    metrics_graph,
+    ranking,
+    relation_paths,
+)
 from lls_graph.config import Project
 from lls_graph.matching import match_entity, match_specialisation
 from lls_graph.network import Network, ecosystem, resolve
@@ -65,6 +73,23 @@ def test_barbell_communities_and_the_one_bridge():
     assert result.bridges == [("n3", "n4")]
     assert {n for n, _ in ranking(result.betweenness, 2)} == {"n3", "n4"}
     assert analyse(graph, seed=1).communities == result.communities  # seeded: same answer
+
+
+def test_big_graphs_estimate_betweenness_from_seeded_pivots():
+    """Two big stars joined through one broker: the estimate ranks and sizes the brokers, the same way each run."""
+    leaves = EXACT_BETWEENNESS_MAX // 2 + 1
+    graph = nx.Graph()
+    for centre in ("left", "right"):
+        graph.add_edges_from((centre, f"{centre}-{i:05d}") for i in range(leaves))
+        graph.add_edge(centre, "broker")
+    result = analyse(graph, seed=3)
+    assert result.betweenness_pivots is not None and len(graph) > EXACT_BETWEENNESS_MAX
+    top = [n for n, _ in ranking(result.betweenness, 3)]
+    assert set(top[:2]) == {"left", "right"} and top[2] == "broker"
+    side, n = leaves + 1, len(graph)  # the broker is on every path from one side to the other
+    assert result.betweenness["broker"] == pytest.approx(side * side / ((n - 1) * (n - 2) / 2), rel=0.15)
+    assert nx.betweenness_centrality(graph, k=result.betweenness_pivots, seed=3) == result.betweenness  # seeded
+    assert analyse(nx.path_graph(["a", "b", "c"])).betweenness_pivots is None  # small graphs: exact
 
 
 def test_two_triangles_and_a_stray_pair():
@@ -204,7 +229,7 @@ def test_resolve_by_id_label_and_alternative_label(ontology):
 
 DETERMINISM = """
 import sys
-from lls_graph.analysis import actor_graph, analyse, metrics_graph
+from lls_graph.analysis import EXACT_BETWEENNESS_MAX, actor_graph, analyse, metrics_graph
 from lls_graph.matching import match_entity
 from lls_graph.serialise import turtle_bytes
 from lls_graph.config import Namespaces

@@ -44,6 +44,11 @@ MEASURES = {
     "component": ("Connected component", "Componente connessa"),
 }
 DEFAULT_EXCLUDE = ("Place",)
+#: Above this many nodes betweenness is estimated from :data:`BETWEENNESS_PIVOTS` seeded source nodes
+#: (Brandes and Pich): exact betweenness costs one shortest-path search per node, about 16 minutes on a
+#: 10 k-node synthetic ecosystem here, where the estimate ranks the same top brokers in seconds.
+EXACT_BETWEENNESS_MAX = 2000
+BETWEENNESS_PIVOTS = 500
 
 
 @dataclass
@@ -58,6 +63,8 @@ class Analysis:
     components: list[list[str]]
     bridges: list[tuple[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
+    #: How many source nodes the betweenness was estimated from; ``None`` when it is exact.
+    betweenness_pivots: int | None = None
 
     def community_of(self) -> dict[str, int]:
         return {n: i for i, members in enumerate(self.communities, start=1) for n in members}
@@ -113,12 +120,13 @@ def analyse(graph: nx.Graph, seed: int = 42) -> Analysis:
         return result
 
     degree = timed("degree", lambda: nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0))
-    betweenness = timed("betweenness", lambda: nx.betweenness_centrality(graph))
+    pivots = BETWEENNESS_PIVOTS if len(graph) > EXACT_BETWEENNESS_MAX else None
+    betweenness = timed("betweenness", lambda: nx.betweenness_centrality(graph, k=pivots, seed=seed))
     eigenvector = timed("eigenvector", lambda: _eigenvector(graph))
     communities = timed("communities", lambda: _ordered(nx.community.louvain_communities(graph, seed=seed)))
     components = timed("components", lambda: _ordered(nx.connected_components(graph)))
     bridges = timed("bridges", lambda: sorted(tuple(sorted(e)) for e in nx.bridges(graph)))
-    return Analysis(graph, degree, betweenness, eigenvector, communities, components, bridges, timings)
+    return Analysis(graph, degree, betweenness, eigenvector, communities, components, bridges, timings, pivots)
 
 
 def ranking(values: dict[str, float], top: int | None = 10) -> list[tuple[str, float]]:

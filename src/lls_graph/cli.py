@@ -344,7 +344,9 @@ def analyse(root, data_files, top, exclude, output, graphml, gexf, lang, seed) -
     console = Console()
     name = lambda n: f"{network.label(n, lang)} ({local_name(n)})"  # noqa: E731
     for measure in ("degree", "betweenness", "eigenvector"):
-        table = Table(title=f"{measure} centrality (top {top})")
+        pivots = result.betweenness_pivots if measure == "betweenness" else None
+        estimate = f", estimated from {pivots} pivots" if pivots else ""
+        table = Table(title=f"{measure} centrality (top {top}){estimate}")
         table.add_column("#", justify="right")
         table.add_column("entity")
         table.add_column(measure, justify="right")
