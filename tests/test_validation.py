@@ -15,9 +15,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS, XSD
 
+from lls_graph import validation
 from lls_graph.build import Products
 from lls_graph.config import Namespaces, Project
-from lls_graph.validation import check_queries, run_checks, shacl_violations
+from lls_graph.validation import check_queries, focus_neighbourhood, run_checks, shacl_violations
 
 NS = Namespaces()
 ID, LLS = NS.id, NS.lls
@@ -164,6 +165,20 @@ def test_shape_fires_on_its_broken_fixture(case: str, products: Products, union:
     assert before == [], "the fixture is not valid before it is broken"
     found = [v for v in shacl_violations(fixture, shapes) if v.focus == str(focus)]
     assert found and {v.check for v in found} == {f"shape shapes:{shape}"}, found
+
+
+def test_focus_neighbourhoods_judge_as_the_whole_graph(union: Graph, shapes: Graph,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The shortcut of :func:`focus_neighbourhood` finds exactly what pySHACL finds on the whole graph."""
+    broken = Graph()
+    broken += union
+    for _, breaking in SHAPE_CASES.values():
+        breaking(broken)
+    assert focus_neighbourhood(broken, shapes) is not None  # the shortcut applies to our shapes
+    local = shacl_violations(broken, shapes)
+    monkeypatch.setattr(validation, "focus_neighbourhood", lambda data, shapes: None)
+    assert local == shacl_violations(broken, shapes)
+    assert {v.check for v in local} == {f"shape shapes:{shape}" for shape, _ in SHAPE_CASES.values()}
 
 
 def _unsupported_fact(g: Graph) -> None:

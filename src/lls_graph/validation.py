@@ -7,11 +7,12 @@ catch what shapes say badly, such as a fact without a quote; they run on the ont
 plus the asserted graph (entailed triples have premises, not quotes), in pyoxigraph.
 
 At scale, pySHACL on a million-triple graph spends its time copying and indexing triples
-no shape looks at. When every shape targets classes and every property path is a single
-predicate (true of ``ontology/shapes.ttl``), a focus node's conformance depends only on its
-own outgoing triples and on the types of their values, so :func:`shacl_violations` hands
-pySHACL exactly that neighbourhood plus the class hierarchy: the same results, on every
-focus node, not a sample. Shapes using anything else are run on the whole graph.
+no shape looks at. When every shape targets classes or the subjects of a predicate and every
+property path is a single predicate (true of ``ontology/shapes.ttl``), a focus node's
+conformance depends only on its own outgoing triples and on the types of their values, so
+:func:`shacl_violations` hands pySHACL exactly that neighbourhood plus the class hierarchy:
+the same results, on every focus node, not a sample. Shapes using anything else are run on
+the whole graph.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ from .config import DEFAULT_BASE, Namespaces
 __all__ = ["Violation", "check_queries", "focus_neighbourhood", "run_checks", "shacl_violations", "to_store"]
 
 #: Shape terms whose conformance depends on more than a focus node's own triples and value types.
-_NON_LOCAL = (SH.node, SH.qualifiedValueShape, SH.sparql, SH.target, SH.targetNode, SH.targetSubjectsOf,
-              SH.targetObjectsOf)  # fmt: skip
+_NON_LOCAL = (SH.node, SH.qualifiedValueShape, SH.sparql, SH.target, SH.targetNode, SH.targetObjectsOf)
 
 
 @dataclass(frozen=True, order=True)
@@ -69,16 +69,18 @@ def focus_neighbourhood(data: Graph | Iterable[Graph], shapes: Graph) -> Graph |
             if sub not in targets:
                 targets.add(sub)
                 todo.append(sub)
+    predicates = set(shapes.objects(None, SH.targetSubjectsOf))
     out = Graph(bind_namespaces="none")
     out += hierarchy
     for g in graphs:
-        for cls in targets:
-            for focus in g.subjects(RDF.type, cls):
-                for _, p, o in g.triples((focus, None, None)):
-                    out.add((focus, p, o))
-                    for h in graphs:
-                        for t in h.objects(o, RDF.type):
-                            out.add((o, RDF.type, t))
+        focus_nodes = {focus for cls in targets for focus in g.subjects(RDF.type, cls)}
+        focus_nodes.update(focus for predicate in predicates for focus in g.subjects(predicate, None))
+        for focus in focus_nodes:
+            for _, p, o in g.triples((focus, None, None)):
+                out.add((focus, p, o))
+                for h in graphs:
+                    for t in h.objects(o, RDF.type):
+                        out.add((o, RDF.type, t))
     return out
 
 
