@@ -20,6 +20,19 @@ SEEDS = click.option("--seeds", type=click.Path(file_okay=False, path_type=Path)
                      help="Folder of the source documents (default: ../shared/seeds or $LLS_SEEDS).")  # fmt: skip
 
 
+def _project(root: Path | None, **paths: Path | None) -> Project:
+    """The project at ``--root`` (resolved), else the default one; ``paths``: seeds, out."""
+    return Project(root.resolve(), **paths) if root else Project(**paths)
+
+
+def _namespaces(base: str) -> Namespaces:
+    """``--base`` as namespaces; a malformed IRI is a usage error (exit 2)."""
+    try:
+        return Namespaces(base)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
 @click.group()
 @click.version_option(__version__, prog_name="lls-graph")
 def main() -> None:
@@ -46,11 +59,8 @@ def build(root: Path | None, seeds: Path | None, out: Path | None, base: str, re
     from .sources import SourcesInvalid
 
     err = Console(stderr=True)
-    try:
-        ns = Namespaces(base)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
-    project = Project(root.resolve(), seeds, out) if root else Project(seeds=seeds, out=out)
+    ns = _namespaces(base)
+    project = _project(root, seeds=seeds, out=out)
     try:
         with err.status("building") as status:
             report = run_build(project, ns, reasoner=reasoner,
@@ -95,7 +105,7 @@ def list_queries(root: Path | None, lang: str) -> None:
     """List the query catalogue: name, view, parameters and title."""
     from .catalogue import CatalogueError, load_catalogue
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     try:
         catalogue = load_catalogue(project.queries)
     except CatalogueError as exc:
@@ -144,7 +154,7 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
     from .query import QueryFailed, format_result, label_lookup, run_query, table_rows
     from .remote import Endpoint, EndpointError
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     bound: dict[str, str] = {}
     for item in params:
         name, sep, value = item.partition("=")
@@ -195,7 +205,7 @@ def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, ass
     """Replace a graph on a triple store with the built graph, then check its triple count there."""
     from .remote import Endpoint, EndpointError, publish
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     path = project.asserted_graph if asserted else project.inferred_graph
     try:
         report = publish(Endpoint(endpoint, timeout=timeout, retries=retries), path.read_bytes(), graph_iri)
@@ -219,7 +229,7 @@ def serve_command(root: Path | None, port: int, time_limit: float, asserted: boo
     """Serve the built graph read-only: SPARQL at /sparql, entities at /id/NAME (Turtle, JSON-LD, HTML)."""
     from .serve import make_server
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     try:
         server = make_server(project, port, time_limit=time_limit, asserted=asserted)
     except OSError as exc:
@@ -251,7 +261,7 @@ def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None 
 
     from .network import ecosystem, load_rdf, query_graph
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     ontology = Graph().parse(project.ontology) if project.ontology.exists() else Graph()
     if query:
         data, name = query_graph(query, project, data_files)
@@ -509,7 +519,7 @@ def search_command(text: str, root: Path | None, type_name: str | None, asserted
 
     from .store import open_index
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     ns = Namespaces()
     type_iri = None if type_name is None else type_name if ":" in type_name else str(ns.lls[type_name])
     try:
@@ -562,7 +572,7 @@ def site_command(root: Path | None, out: Path, asserted: bool, host: str | None)
 
     if host is not None and (not host.startswith(("http://", "https://")) or not host.endswith("/")):
         raise click.UsageError(f"--host must be an http(s) URL ending in '/': {host!r}")
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     started = time.monotonic()
     try:
         store = open_store(project, "asserted" if asserted else "inferred")
@@ -594,7 +604,7 @@ def diff_command(old: str, new: str, root: Path | None, fmt: str) -> None:
 
     from .diff import CATEGORIES, DiffError, compare, load_graph
 
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     try:
         before, after = (load_graph(spec, project.root) for spec in (old, new))
         vocabulary = [q.triple for q in ox.parse(path=str(project.ontology))]
@@ -657,13 +667,6 @@ BASE = click.option("--base", default=DEFAULT_BASE, show_default=True,
                     help="Base IRI the graph was built with (names the named graphs and the dataset).")  # fmt: skip
 
 
-def _namespaces(base: str) -> Namespaces:
-    try:
-        return Namespaces(base)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
 @main.command("export")
 @ROOT
 @BASE
@@ -684,7 +687,7 @@ def export_command(root: Path | None, base: str, fmt: str, output: Path, use_inf
     ns = _namespaces(base)
     if chunk_size is not None and fmt not in ("nt", "nq"):
         raise click.UsageError("--chunk-size applies to the line formats nt and nq only")
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     try:
         asserted, inferred = load_graphs(project)
         written = write_export(fmt, output, asserted, inferred, ns, use_inferred, chunk_size)
@@ -713,7 +716,7 @@ def release_command(root: Path | None, base: str, out: Path, released) -> None:
     from .release import release_files, write_release
 
     ns = _namespaces(base)
-    project = Project(root.resolve()) if root else Project()
+    project = _project(root)
     start = time.perf_counter()
     try:
         files = release_files(project, ns, released.date() if released else None)

@@ -239,11 +239,15 @@ def graph_url(url: str, graph: str | None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
+def _head(url: str) -> urllib.request.Request:
+    """A body-less request: it asks for the server's challenge without sending a graph first."""
+    return urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
+
+
 def _challenge(endpoint: Endpoint, url: str) -> str:
     """The ``WWW-Authenticate`` challenge a body-less ``HEAD`` of ``url`` gets ('' when none)."""
-    head = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
     try:
-        urllib.request.urlopen(head, timeout=endpoint.timeout).close()
+        urllib.request.urlopen(_head(url), timeout=endpoint.timeout).close()
     except urllib.error.HTTPError as exc:
         return exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
     except OSError:
@@ -253,9 +257,8 @@ def _challenge(endpoint: Endpoint, url: str) -> str:
 
 def _check_password(endpoint: Endpoint, url: str, digest: urllib.request.HTTPDigestAuthHandler) -> None:
     """Raise the server's 401 (or 429/503) to an authenticated ``HEAD``; any other answer accepts it."""
-    head = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
     try:
-        urllib.request.build_opener(digest).open(head, timeout=endpoint.timeout).close()
+        urllib.request.build_opener(digest).open(_head(url), timeout=endpoint.timeout).close()
     except urllib.error.HTTPError as exc:
         if exc.code == 401 or exc.code in RETRY_CODES:
             raise
