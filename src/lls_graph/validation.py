@@ -27,6 +27,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from .config import DEFAULT_BASE, Namespaces
+from .serialise import ntriples
 
 __all__ = ["Violation", "check_queries", "focus_neighbourhood", "run_checks", "shacl_violations", "to_store"]
 
@@ -88,6 +89,10 @@ def shacl_violations(data: Graph | Iterable[Graph], shapes: Graph) -> list[Viola
     """Every SHACL result of ``data`` (a graph, or graphs read as their union) against ``shapes``."""
     import pyshacl
 
+    if not isinstance(data, Graph):  # TEMP until the native validator lands
+        from .serialise import graph_of
+
+        data = [d if isinstance(d, Graph) else graph_of(d, Namespaces()) for d in data]
     local = focus_neighbourhood(data, shapes)
     ours = local is not None or not isinstance(data, Graph)  # a graph made here, pySHACL need not copy it
     if local is not None:
@@ -125,7 +130,7 @@ def to_store(graph: Graph | Iterable[Graph]) -> pyoxigraph.Store:
     """
     store = pyoxigraph.Store()
     for g in [graph] if isinstance(graph, Graph) else graph:
-        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store.bulk_load("".join(ntriples(g)).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     return store
 
 
