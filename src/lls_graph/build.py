@@ -21,9 +21,9 @@ from rdflib.namespace import RDF
 from .config import Namespaces, Project
 from .populate import asserted_triples
 from .reasoning import entail, load_ontology
-from .serialise import Triple, graph_of, turtle_bytes, write_atomically
+from .serialise import Triple, graph_of, ntriples, turtle_bytes, write_atomically
 from .sources import Sources, load_sources
-from .validation import Violation, run_checks, shacl_violations
+from .validation import Violation, run_checks, shacl_violations, to_store
 
 __all__ = ["BuildFailed", "BuildReport", "Products", "build", "entity_counts", "make_products"]
 
@@ -62,6 +62,16 @@ class Products:
         return self.asserted_triples | self.entailed_triples
 
     @cached_property
+    def asserted_lines(self) -> list[str]:
+        """The asserted graph as sorted N-Triples lines: rendered once for the checks and the product."""
+        return sorted(ntriples(self.asserted_triples))
+
+    @cached_property
+    def inferred_lines(self) -> list[str]:
+        # two sorted runs: Timsort merges them in linear time
+        return sorted(self.asserted_lines + sorted(ntriples(self.entailed_triples - self.asserted_triples)))
+
+    @cached_property
     def asserted(self) -> Graph:
         return graph_of(self.asserted_triples, self.ns)
 
@@ -98,13 +108,14 @@ def make_products(project: Project, ns: Namespaces, *, use_hermit: bool | None =
     asserted = asserted_triples(sources, ns)
     step("reasoning")
     entailment = entail(ontology, asserted, ns, use_hermit=use_hermit, reasoner=reasoner)
+    products = Products(sources, ontology, asserted, entailment.triples, entailment.method, ns, entailment.warnings)
     step("validating (SHACL and check queries)")
     shapes = load_ontology(project.shapes, ns)
     violations = shacl_violations([ontology, asserted, entailment.triples], shapes)  # a union, never copied
-    violations += run_checks([ontology, asserted], project.checks, ns)
+    violations += run_checks(to_store([ontology], lines=products.asserted_lines), project.checks, ns)
     if violations:
         raise BuildFailed(violations)
-    return Products(sources, ontology, asserted, entailment.triples, entailment.method, ns, entailment.warnings)
+    return products
 
 
 def entity_counts(triples: Iterable[Triple], ns: Namespaces) -> dict[str, int]:
@@ -138,6 +149,7 @@ def build(project: Project | None = None, ns: Namespaces | None = None, *, use_h
             products.asserted_triples,
             ns,
             HEADER.format(what="Asserted graph: the curated facts and their quotes.", **common),
+            lines=products.asserted_lines,
         ),
         project.inferred_graph: turtle_bytes(
             inferred,
@@ -145,6 +157,7 @@ def build(project: Project | None = None, ns: Namespaces | None = None, *, use_h
             HEADER.format(
                 what=f"Inferred graph: asserted + entailed triples. Entailments: {products.method}.", **common
             ),
+            lines=products.inferred_lines,
         ),
     }
     write_atomically(files)

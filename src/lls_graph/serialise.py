@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from .config import Namespaces
@@ -41,20 +41,12 @@ def graph_of(triples: Iterable[Triple], ns: Namespaces) -> Graph:
 
 
 def ntriples(triples: Iterable[Triple]) -> list[str]:
-    """One N-Triples line per triple, in rdflib's own line format, each term rendered once.
+    """One N-Triples line per triple, in rdflib's own line format.
 
     The build's large graphs are sets of terms, written and loaded as these lines: ~1 µs a
-    triple against rdflib's ~20 µs, because a quote or a class IRI recurs thousands of times.
+    triple against rdflib's ~20 µs (no memo: hashing an rdflib term costs more than rendering it).
     """
-    rendered: dict[Node, str] = {}
-
-    def term(node: Node) -> str:
-        text = rendered.get(node)
-        if text is None:
-            text = rendered[node] = _term(node)
-        return text
-
-    return [f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples]
+    return [f"{_term(s)} {_term(p)} {_term(o)} .\n" for s, p, o in triples]
 
 
 #: What N-Triples escapes in a literal, as rdflib's serializer does.
@@ -62,8 +54,10 @@ _NT_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", '"': '\\"', "\r": "\\r"}
 
 
 def _term(node: Node) -> str:
-    if not isinstance(node, Literal):
-        return node.n3()  # <iri>; blank nodes never reach here (see turtle_bytes)
+    if isinstance(node, URIRef):
+        return f"<{node}>"  # rdflib checked the IRI when it made the term; n3() would check it again
+    if isinstance(node, BNode):
+        return f"_:{node}"
     text = f'"{str(node).translate(_NT_ESCAPES)}"'
     if node.language:
         return f"{text}@{node.language}"
@@ -71,26 +65,28 @@ def _term(node: Node) -> str:
 
 
 def turtle_bytes(triples: Collection[Triple], ns: Namespaces, header: str,
-                 extra_prefixes: Mapping[str, str] | None = None) -> bytes:  # fmt: skip
+                 extra_prefixes: Mapping[str, str] | None = None, *,
+                 lines: Sequence[str] | None = None) -> bytes:  # fmt: skip
     """Canonical Turtle of ``triples`` (a Graph or a set of triples) after a ``#`` comment header.
 
     ``extra_prefixes`` adds vocabularies outside the fixed table (the DCAT-AP_IT terms of
     ``dcat.ttl``), so they read as prefixed names instead of rdflib's generated ``ns1:``.
+    ``lines``, when given, are the sorted :func:`ntriples` of ``triples``, rendered already.
     """
     table = {**ns.prefixes(), **(extra_prefixes or {})}
-    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     blank = any(isinstance(term, BNode) for triple in triples for term in triple)
     if len(triples) > LONGTURTLE_MAX and not blank:
         prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(table.items()))
-        statements = "".join(sorted(ntriples(triples)))
-        return f"{lines}\n{prefixes}\n{statements}".encode()
+        statements = "".join(lines if lines is not None else sorted(ntriples(triples)))
+        return f"{comment}\n{prefixes}\n{statements}".encode()
     out = Graph(bind_namespaces="none")
     for prefix, iri in sorted(table.items()):
         out.bind(prefix, iri)
     out.addN((s, p, o, out) for s, p, o in triples)
     # Without blank nodes longturtle's order is already canonical; canon=True costs 3x more.
     body = out.serialize(format="longturtle", canon=blank, encoding="utf-8")
-    return lines.encode("utf-8") + b"\n" + body
+    return comment.encode("utf-8") + b"\n" + body
 
 
 def write_atomically(files: Mapping[Path, bytes]) -> None:
