@@ -2,8 +2,10 @@
 
 rdflib's SPARQL engine is 10-100x slower than pyoxigraph on our queries and re-parsing Turtle
 costs more than the query itself, so ``lls-graph build`` also writes ``graph/.store/inferred``
-and ``graph/.store/asserted`` (RocksDB, not committed). Each store remembers the SHA-256 of the
-Turtle file it was loaded from; a store whose file changed (a ``git pull``, another build) is
+(RocksDB, not committed); ``graph/.store/asserted`` is made the first time a query asks for the
+asserted graph (``--asserted``): at 100 k organisations each takes ~50 s to load, so the build
+pays only for the one most queries use. Each store remembers the SHA-256 of the Turtle file it
+was loaded from; a store whose file changed (a ``git pull``, another build) is
 rebuilt on first use, into a temporary folder renamed into place, so a reader never sees half
 a store.
 """
@@ -21,8 +23,8 @@ from .config import Project
 from .search import INDEX_FILE, LabelIndex
 from .serialise import replace_dir, write_atomically
 
-__all__ = ["GRAPHS", "ensure_store", "fingerprint", "is_fresh", "open_index", "open_store", "source_of", "store_path",
-           "write_stores"]  # fmt: skip
+__all__ = ["GRAPHS", "ensure_store", "fingerprint", "is_fresh", "open_index", "open_store", "source_of",
+           "store_path"]  # fmt: skip
 
 GRAPHS = ("inferred", "asserted")
 FINGERPRINT = "source.sha256"
@@ -93,8 +95,3 @@ def open_index(project: Project, which: str = "inferred") -> LabelIndex:
     if not path.is_file():
         write_atomically({path: LabelIndex.from_store(open_store(project, which)).to_json()})
     return LabelIndex.load(path)
-
-
-def write_stores(project: Project) -> list[Path]:
-    """Bring both stores up to date with the products; ``build`` calls this after writing them."""
-    return [ensure_store(project, which) for which in GRAPHS]
