@@ -448,14 +448,14 @@ class _Reader(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._pending = b""
+        self._pending = memoryview(b"")  # the rest of the current chunk, a view: slicing it copies nothing
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: WriteableBuffer) -> int:
         if not self._pending:
-            self._pending = next(self._chunks, b"")
+            self._pending = memoryview(next(self._chunks, b""))
         view = memoryview(buffer).cast("B")
         size = min(len(view), len(self._pending))
         view[:size] = self._pending[:size]
