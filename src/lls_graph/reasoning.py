@@ -11,10 +11,11 @@ Without Java the build says so and falls back to owlrl's pure-Python OWL 2 RL cl
 labelled as such in the products; it also detects disjointness clashes.
 
 Strategy per size (``reasoner="auto"``; figures in docs/scale.md, from
-``benchmarks/reasoning_bench.py``): the rule closure is linear (5 s at 1 k organisations, 49 s
-at 10 k on a shared 2-core machine) and gives the same entailments as owlrl and HermiT on our
-ontology; HermiT adds the DL consistency proof at ~4x the cost (15 s, 243 s), so it runs up to
-:data:`HERMIT_MAX_INDIVIDUALS` and the rule closure alone above; owlrl, the fallback without
+``benchmarks/reasoning_bench.py``): the rule closure is linear (on Python sets of terms ~5 s at
+10 k organisations and 65 s at 100 k, 2-core machine) and gives the same entailments as owlrl and
+HermiT on our ontology; HermiT adds the DL consistency proof at minutes' cost (15 s at 1 k, 243 s
+at 10 k, and it grows faster than linearly), so it runs up to :data:`HERMIT_MAX_INDIVIDUALS` and
+the rule closure alone above; owlrl, the fallback without
 Java, is 15x slower than the rules (83 s at 1 k), so it runs only on graphs the size of the
 documents' (:data:`OWLRL_MAX_INDIVIDUALS`). "Individuals" are the subjects under the data
 namespace once the provenance axioms are set aside: ~2.5 per organisation.
