@@ -159,6 +159,16 @@ def test_query_any_rdf_file(tmp_path: Path) -> None:
     assert result.output.splitlines() == ["l", "A partner"]
 
 
+def test_an_edited_query_file_is_read_again(tmp_path: Path) -> None:
+    """Parsed query files are cached by path, time and size: an edit must never serve the old text."""
+    project = Project(root=tmp_path)
+    project.queries.mkdir()
+    path = project.queries / "answer.rq"
+    for value in (1, 22, 3):
+        path.write_text(f"SELECT ?x WHERE {{ VALUES ?x {{ {value} }} }}\n")
+        assert rows("answer", project=project, data=[]) == [{"x": value}]
+
+
 # --- formats ---------------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ parameter.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -160,14 +161,18 @@ def parse_query_text(text: str, name: str, where: Path | str = "<query>", *, pat
 
 
 def parse_query_file(path: Path) -> QueryFile:
-    """The catalogue entry of one ``.rq`` file."""
-    return _parse_file(path.read_text(encoding="utf-8"), path)
+    """The catalogue entry of one ``.rq`` file (FileNotFoundError if there is none)."""
+    stat = path.stat()
+    return _parse_file(path, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=1024)
-def _parse_file(text: str, path: Path) -> QueryFile:
-    """Cached by the file's text: parsing the header costs more than a small query."""
-    return parse_query_text(text, path.stem, path, path=path)
+def _parse_file(path: Path, mtime_ns: int, size: int) -> QueryFile:
+    """Cached by the file's path, time and size: reading and parsing it cost more than a small query.
+
+    An edited file has a new time, so a long-running ``serve`` sees the edit.
+    """
+    return parse_query_text(path.read_text(encoding="utf-8"), path.stem, path, path=path)
 
 
 def load_catalogue(folder: Path) -> dict[str, QueryFile]:
@@ -177,9 +182,8 @@ def load_catalogue(folder: Path) -> dict[str, QueryFile]:
 
 def find(folder: Path, name: str) -> QueryFile:
     """The catalogue query called ``name``, or the only one whose name starts with it (``cq-01``)."""
-    exact = folder / f"{name}.rq"
-    if exact.is_file():
-        return parse_query_file(exact)
+    with suppress(FileNotFoundError, IsADirectoryError):
+        return parse_query_file(folder / f"{name}.rq")
     matches = sorted(folder.glob(f"{glob_escape(name)}*.rq"))
     if len(matches) == 1:
         return parse_query_file(matches[0])
