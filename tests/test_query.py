@@ -8,6 +8,7 @@ generalises), never against recorded query output.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -334,3 +335,23 @@ def test_the_store_is_rebuilt_when_the_graph_changes(tmp_path: Path, project: Pr
     assert not is_fresh(copy, "inferred")
     assert run_query(ask, project=copy).boolean is True
     assert is_fresh(copy, "inferred")
+
+
+def test_a_touched_graph_keeps_its_store_and_an_edited_one_does_not(tmp_path: Path, project: Project) -> None:
+    """Freshness trusts size and time, and falls back on the hash when they moved (a checkout)."""
+    out = tmp_path / "graph"
+    out.mkdir()
+    source = out / project.inferred_graph.name
+    shutil.copy(project.inferred_graph, source)
+    copy = Project(root=ROOT, out=out)
+    store = ensure_store(copy, "inferred")
+    marker = (store / "source.sha256").read_text()
+    os.utime(source, ns=(10**18, 10**18))  # same bytes, another time
+    assert is_fresh(copy, "inferred")
+    assert (store / "source.sha256").read_text() != marker  # the new time is remembered
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Lombardy", "Lombardia", 1), encoding="utf-8")  # one byte longer
+    assert not is_fresh(copy, "inferred")
+    source.write_text(text.replace("Lombardy", "Lombardx", 1), encoding="utf-8")  # same size, new bytes
+    os.utime(source, ns=(10**18 + 1, 10**18 + 1))
+    assert not is_fresh(copy, "inferred")
