@@ -172,7 +172,7 @@ def _local(store: ox.Store, text: str, form: str, original: str) -> Result:
         return Result("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = [v.value for v in answer.variables]
-        return Result("SELECT", names, [tuple(solution[n] for n in names) for solution in answer])
+        return Result("SELECT", names, [tuple(solution) for solution in answer])  # values in variable order
     return Result(form, triples=list(answer))
 
 
