@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from lls_graph.config import Project
 from lls_graph.search import INDEX_FILE, LabelIndex
@@ -78,7 +79,7 @@ def test_a_match_never_spans_two_labels(small: LabelIndex) -> None:
 def test_the_index_is_deterministic_and_round_trips(small: LabelIndex) -> None:
     again = LabelIndex.from_store(_reversed_store())
     assert again.to_json() == small.to_json()
-    assert LabelIndex(*_parts(json.loads(small.to_json()))).search("milan") == small.search("milan")
+    assert LabelIndex(*_parts(small)).search("milan") == small.search("milan")
 
 
 def _reversed_store() -> ox.Store:
@@ -89,8 +90,16 @@ def _reversed_store() -> ox.Store:
     return store
 
 
-def _parts(data: dict) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
-    return [tuple(row) for row in data["labels"]], data["types"]
+def _parts(index: LabelIndex) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
+    return list(reversed(index.labels)), index.types
+
+
+def test_a_saved_index_loads_back_equal(tmp_path: Path, small: LabelIndex) -> None:
+    path = tmp_path / INDEX_FILE
+    path.write_bytes(small.to_json())
+    loaded = LabelIndex.load(path)
+    assert (loaded.labels, loaded.types, loaded.to_json()) == (small.labels, small.types, small.to_json())
+    assert [h.iri for h in loaded.search("mil")] == [h.iri for h in small.search("mil")]
 
 
 def test_the_index_beside_the_store_matches_the_store() -> None:
@@ -102,12 +111,21 @@ def test_the_index_beside_the_store_matches_the_store() -> None:
     assert [(hit.iri, hit.label, hit.rank) for hit in hits] == [(ID + "citta-della-salute", "Città della Salute", 0)]
 
 
+def test_the_build_index_from_triples_is_the_store_index() -> None:
+    """The build indexes its own triples; the store path reads them back: both must give the same bytes."""
+    project = Project(root=ROOT)
+    triples = Graph().parse(project.inferred_graph, format="turtle")
+    assert LabelIndex.from_triples(triples).to_json() == LabelIndex.from_store(open_store(project)).to_json()
+
+
 def test_an_older_store_without_index_gets_one(tmp_path: Path) -> None:
     project = Project(root=tmp_path)
     (tmp_path / "graph").mkdir()
     shutil.copy(ROOT / "graph" / "lls-inferred.ttl", tmp_path / "graph" / "lls-inferred.ttl")
     open_store(project).query("ASK {}")  # builds the store (and its index)
     (store_path(project, "inferred") / INDEX_FILE).unlink()
+    assert open_index(project).search("bocconi")
+    (store_path(project, "inferred") / INDEX_FILE).write_text('{"labels": [], "types": {}}')  # the old layout
     assert open_index(project).search("bocconi")
 
 

@@ -74,20 +74,23 @@ def is_fresh(project: Project, which: str) -> bool:
     return True
 
 
-def _load(source: Path, target: Path) -> None:
+def _load(source: Path, target: Path, index: LabelIndex | None = None) -> None:
     """Load ``source`` into a new store at ``target`` and record its fingerprint last."""
     stamp, digest = _stamp(source), fingerprint(source)
     store = ox.Store(str(target))
     store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE)
     store.flush()
     store.optimize()
-    write_atomically({target / INDEX_FILE: LabelIndex.from_store(store).to_json()})
+    write_atomically({target / INDEX_FILE: (index or LabelIndex.from_store(store)).to_json()})
     del store
     (target / FINGERPRINT).write_text(f"{digest}\n{stamp}\n")
 
 
-def ensure_store(project: Project, which: str = "inferred") -> Path:
-    """The store of ``which``, (re)built when missing or stale; raise FileNotFoundError without a graph."""
+def ensure_store(project: Project, which: str = "inferred", index: LabelIndex | None = None) -> Path:
+    """The store of ``which``, (re)built when missing or stale; raise FileNotFoundError without a graph.
+
+    ``index``: the label index of the graph when the caller has it already (the build does).
+    """
     source = source_of(project, which)
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist: run `lls-graph build` first")
@@ -96,7 +99,7 @@ def ensure_store(project: Project, which: str = "inferred") -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{which}.", dir=target.parent))
         try:
-            _load(source, staging)
+            _load(source, staging, index)
             replace_dir(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -111,9 +114,12 @@ def open_store(project: Project, which: str = "inferred") -> ox.Store:
 def open_index(project: Project, which: str = "inferred") -> LabelIndex:
     """The label index written beside the fresh store (see :mod:`lls_graph.search`).
 
-    A store loaded by an older lls-graph has none: it is made once from the store itself.
+    A store loaded by an older lls-graph has none, or one of an older layout: it is made once
+    from the store itself.
     """
     path = ensure_store(project, which) / INDEX_FILE
-    if not path.is_file():
-        write_atomically({path: LabelIndex.from_store(open_store(project, which)).to_json()})
-    return LabelIndex.load(path)
+    with suppress(FileNotFoundError, ValueError):
+        return LabelIndex.load(path)
+    index = LabelIndex.from_store(open_store(project, which))
+    write_atomically({path: index.to_json()})
+    return index
