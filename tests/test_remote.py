@@ -155,6 +155,25 @@ def test_publish_errors_are_clear() -> None:
         publish(Endpoint(server.url), PROJECT.asserted_graph.read_bytes())
 
 
+def test_a_large_graph_is_published_in_chunks_and_a_blank_node_keeps_it_whole() -> None:
+    lines = [f"<https://e.example/s{i}> <https://e.example/p> <https://e.example/o{i}> .\n" for i in range(5)]
+    body = "".join(lines).encode()
+    with scripted([(201, {}, b"")] * 3 + [(200, {"Content-Type": "application/n-triples"}, body)]) as server:
+        report = publish(Endpoint(server.url), body, chunk_size=2)
+    assert report.ok and report.triples_local == 5
+    assert [m for m, _, _, _ in server.requests] == ["PUT", "POST", "POST", "GET"]
+    sent = [parsed for _, _, _, data in server.requests[:3]
+            for parsed in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]  # fmt: skip
+    assert sorted(map(str, sent)) == sorted(map(str, ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
+    blank = body + b"_:b <https://e.example/p> <https://e.example/o> .\n"
+    with scripted([(201, {}, b""), (200, {"Content-Type": "application/n-triples"}, blank)]) as server:
+        assert publish(Endpoint(server.url), blank, chunk_size=2).ok
+    assert [m for m, _, _, _ in server.requests] == ["PUT", "GET"]
+    incomplete = "after 2 of 5 triples: the graph on the server is incomplete"
+    with scripted([(201, {}, b""), (500, {}, b"disk full")]) as server, pytest.raises(EndpointError, match=incomplete):
+        publish(Endpoint(server.url, retries=0), body, chunk_size=2)
+
+
 def test_a_password_echoed_by_the_server_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLS_ENDPOINT_USER", "steward")
     monkeypatch.setenv("LLS_ENDPOINT_PASSWORD", "s3cret-Pa55")

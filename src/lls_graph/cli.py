@@ -199,16 +199,23 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="Named graph to replace (default: the default graph).")  # fmt: skip
 @click.option("--asserted", is_flag=True, help="Publish the asserted graph instead of the inferred one.")
+@click.option("--chunk-size", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Triples per request for large graphs (default 250000; 0: one request).")  # fmt: skip
 @_endpoint_options
-def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, asserted: bool, timeout: float,
-                    retries: int) -> None:  # fmt: skip
+def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, asserted: bool, chunk_size: int | None,
+                    timeout: float, retries: int) -> None:  # fmt: skip
     """Replace a graph on a triple store with the built graph, then check its triple count there."""
-    from .remote import Endpoint, EndpointError, publish
+    from .remote import CHUNK_SIZE, Endpoint, EndpointError, publish
 
     project = _project(root)
     path = project.asserted_graph if asserted else project.inferred_graph
     try:
-        report = publish(Endpoint(endpoint, timeout=timeout, retries=retries), path.read_bytes(), graph_iri)
+        report = publish(
+            Endpoint(endpoint, timeout=timeout, retries=retries),
+            path.read_bytes(),
+            graph_iri,
+            CHUNK_SIZE if chunk_size is None else chunk_size,
+        )
     except (EndpointError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
