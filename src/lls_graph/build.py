@@ -60,8 +60,9 @@ class Products:
     ns: Namespaces
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def inferred_triples(self) -> set[Triple]:
+        """Asserted plus entailed, made once: the products, the counts and the label index all read it."""
         return self.asserted_triples | self.entailed_triples
 
     @cached_property
