@@ -17,13 +17,12 @@ from itertools import pairwise
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from .config import Namespaces, Project
 from .populate import asserted_triples
 from .reasoning import entail, load_ontology
 from .search import LabelIndex
-from .serialise import Triple, graph_of, ntriples, turtle_bytes, write_atomically
+from .serialise import IS_TYPE, Triple, graph_of, ntriples, turtle_bytes, write_atomically
 from .sources import Sources, load_sources
 from .store import ensure_store
 from .validation import Violation, run_checks, shacl_violations, to_store
@@ -127,7 +126,7 @@ def entity_counts(triples: Iterable[Triple], ns: Namespaces) -> dict[str, int]:
     lls = str(ns.lls)
     counts: Counter[str] = Counter()
     for _, p, o in triples:
-        if p == RDF.type and isinstance(o, URIRef) and o.startswith(lls):
+        if p in IS_TYPE and isinstance(o, URIRef) and o.startswith(lls):
             counts[o[len(lls) :]] += 1
     return dict(sorted(counts.items()))
 

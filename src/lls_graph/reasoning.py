@@ -39,7 +39,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .config import DEFAULT_BASE, Namespaces
-from .serialise import Triple, graph_of
+from .serialise import IS_TYPE, RDF_TYPE, Triple, graph_of
 
 __all__ = [
     "HERMIT_MAX_INDIVIDUALS",
@@ -65,6 +65,7 @@ REASONERS = ("auto", "hermit", "rules", "owlrl")
 HERMIT_MAX_INDIVIDUALS = 25_000
 #: auto runs owlrl (no Java) up to this many individuals (the documents' graph has 1.2 k), the rules above.
 OWLRL_MAX_INDIVIDUALS = 2_000
+_AXIOM = frozenset({OWL.Axiom})
 
 
 class Inconsistent(Exception):
@@ -100,7 +101,7 @@ def load_ontology(path: Path, ns: Namespaces) -> Graph:
 def facts_of(triples: Iterable[Triple]) -> set[Triple]:
     """The triples without their provenance axioms: what the reasoner needs to see."""
     triples = triples if isinstance(triples, (set, frozenset, Graph)) else set(triples)
-    axioms = {s for s, p, o in triples if p == RDF.type and o == OWL.Axiom}
+    axioms = {s for s, p, o in triples if p in IS_TYPE and o in _AXIOM}
     return {triple for triple in triples if triple[0] not in axioms}
 
 
@@ -220,15 +221,15 @@ def _rule_closure(tbox: _TBox, known: set[Triple]) -> set[Triple]:
     while todo:
         new: set[Triple] = set()
         for s, p, o in todo:
-            if p == RDF.type:
-                new.update((s, RDF.type, c) for c in tbox.supers.get(o, ()))
+            if p in IS_TYPE:
+                new.update((s, RDF_TYPE, c) for c in tbox.supers.get(o, ()))
                 continue
             if isinstance(s, BNode):
                 continue
             new.update((s, sp, o) for sp in tbox.super_props.get(p, ()))
-            new.update((s, RDF.type, c) for c in tbox.domain.get(p, ()))
+            new.update((s, RDF_TYPE, c) for c in tbox.domain.get(p, ()))
             if isinstance(o, URIRef) and p in tbox.object_props:
-                new.update((o, RDF.type, c) for c in tbox.range.get(p, ()))
+                new.update((o, RDF_TYPE, c) for c in tbox.range.get(p, ()))
                 new.update((o, inv, s) for inv in tbox.inverse.get(p, ()))
                 if p in tbox.symmetric:
                     new.add((o, p, s))
@@ -245,7 +246,7 @@ def _rule_closure(tbox: _TBox, known: set[Triple]) -> set[Triple]:
 def _clashes(tbox: _TBox, known: Iterable[Triple], subjects: set[Node]) -> list[str]:
     types: dict[Node, set[Node]] = defaultdict(set)
     for s, p, o in known:
-        if p == RDF.type and s in subjects:
+        if p in IS_TYPE and s in subjects:
             types[s].add(o)
     clashes = []
     for s in sorted(types):
@@ -265,7 +266,7 @@ def _entailed(new: Iterable[Triple], ns: Namespaces, vocabulary: set[URIRef]) ->
         if isinstance(s, URIRef)
         and s.startswith(data)
         and not isinstance(o, (Literal, BNode))
-        and ((p == RDF.type and o in vocabulary) or (p in vocabulary and p != RDF.type))
+        and ((p in IS_TYPE and o in vocabulary) or (p in vocabulary and p not in IS_TYPE))
     }
 
 

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
+
+from .serialise import IS_TYPE
 
 __all__ = ["INDEX_FILE", "Hit", "LabelIndex", "normalise_name"]
 
@@ -40,7 +42,7 @@ SELECT ?entity ?label WHERE {
   FILTER(isIRI(?entity) && isLITERAL(?label))
 }
 """
-_NAMING = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+_NAMING = frozenset({RDFS.label, SKOS.prefLabel, SKOS.altLabel})
 _TYPES_QUERY = "SELECT ?entity ?type WHERE { ?entity a ?type FILTER(isIRI(?entity) && isIRI(?type)) }"
 
 
@@ -106,7 +108,7 @@ class LabelIndex:
                 continue
             if p in _NAMING and isinstance(o, Literal):
                 labels.append((str(s), str(o), o.language or ""))
-            elif p == RDF.type and isinstance(o, URIRef):
+            elif p in IS_TYPE and isinstance(o, URIRef):
                 types.setdefault(str(s), []).append(str(o))
         return cls._of_named(labels, types)
 
