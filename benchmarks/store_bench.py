@@ -166,24 +166,24 @@ def main(args: argparse.Namespace) -> None:
     try:
         for number, size in enumerate([] if args.bulk_only else sizes[:-1]):  # each in a fresh server, stopped
             with virtuoso(_fresh(work / f"virtuoso-{number}"), buffers=args.buffers) as vt:
-                loads.append(publish_virtuoso(project.root, vt, size, args.timeout))
+                _record(loads, publish_virtuoso(project.root, vt, size, args.timeout))
             shutil.rmtree(vt.directory)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         if args.bulk_only:
-            loads.append(oxigraph_bulk(turtle, work / "oxigraph"))  # the store the server then serves
+            _record(loads, oxigraph_bulk(turtle, work / "oxigraph"))  # the store the server then serves
         command = [oxigraph_binary(), "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
         with running(command, f"{base}/") as oxigraph:
             if not args.bulk_only:
                 seconds, client_mb = _publish(
                     project.root, f"{base}/store", None, args.timeout, sizes[0], f"{base}/query"
                 )
-                loads.append(Load("Oxigraph server", _route(sizes[0]), seconds, _peak_mb(oxigraph.pid), client_mb))
+                _record(loads, Load("Oxigraph server", _route(sizes[0]), seconds, _peak_mb(oxigraph.pid), client_mb))
             with virtuoso(_fresh(work / "virtuoso"), buffers=args.buffers) as vt:
                 if args.bulk_only:
-                    loads.append(virtuoso_bulk(turtle, vt, GRAPH))
+                    _record(loads, virtuoso_bulk(turtle, vt, GRAPH))
                 else:
-                    loads.append(publish_virtuoso(project.root, vt, sizes[-1], args.timeout))
+                    _record(loads, publish_virtuoso(project.root, vt, sizes[-1], args.timeout))
                 if args.bulk:
                     loads += [oxigraph_bulk(turtle, work / "oxigraph-bulk"), virtuoso_bulk(turtle, vt, f"{GRAPH}/bulk")]
                 default_graph = urllib.parse.urlencode({"default-graph-uri": GRAPH})
@@ -192,6 +192,12 @@ def main(args: argparse.Namespace) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print_tables(loads, triples, rows, args.repeat)
+
+
+def _record(loads: list[Load], load: Load) -> None:
+    """Keep ``load`` and show it at once: a later stall or failure must not lose what was measured."""
+    loads.append(load)
+    print(f"loaded: {load}", file=sys.stderr, flush=True)
 
 
 def _fresh(directory: Path) -> Path:
