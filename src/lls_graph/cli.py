@@ -200,7 +200,7 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
               help="Named graph to replace (default: the default graph).")  # fmt: skip
 @click.option("--asserted", is_flag=True, help="Publish the asserted graph instead of the inferred one.")
 @click.option("--chunk-size", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Triples per request for large graphs (default 250000; 0: one request).")  # fmt: skip
+              help="Triples per request for large graphs (default 50000; 0: one request).")  # fmt: skip
 @click.option("--count-endpoint", default=None, metavar="URL",
               help="SPARQL query endpoint to count the graph with, instead of reading it all back.")  # fmt: skip
 @_endpoint_options

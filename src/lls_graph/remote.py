@@ -339,9 +339,11 @@ def counted_triples(endpoint: Endpoint, graph: str | None) -> int:
         raise EndpointError(f"{endpoint.shown} sent no triple count") from None
 
 
-#: Triples per request when publishing a large graph: one ``PUT`` of the 1 GB, 7 M-triple graph of
-#: 100 k organisations had not finished on Virtuoso after 10 minutes; requests of this size are ~35 MB.
-CHUNK_SIZE = 250_000
+#: Triples per request when publishing a large graph (~7 MB of N-Triples). Virtuoso stalls on large
+#: requests (lock waits, idle): one ``PUT`` of the 7.3 M triples of 100 k organisations, and a first
+#: chunk of 1 M triples, never finished. Chunks of 50,000 and 250,000 took the same time there (81 s,
+#: 85 s), and the smaller ones less memory on both sides (docs/stores.md).
+CHUNK_SIZE = 50_000
 
 
 def publish(endpoint: Endpoint, turtle: bytes, graph: str | None = None, chunk_size: int = CHUNK_SIZE,
