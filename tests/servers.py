@@ -121,11 +121,12 @@ MaxQueryCostEstimationTime = 0
 
 @dataclass(frozen=True)
 class Virtuoso:
-    """A running Virtuoso: its HTTP base URL, its SQL (isql) port and its folder."""
+    """A running Virtuoso: its HTTP base URL, its SQL (isql) port, its folder and its process id."""
 
     base: str
     sql_port: int
     directory: Path
+    pid: int
 
     @property
     def query(self) -> str:
@@ -160,8 +161,8 @@ def virtuoso(directory: Path, buffers: int = 10_000) -> Iterator[Virtuoso]:
     base = f"http://127.0.0.1:{http_port}"
     command = [binary, "+foreground", "+configfile", str(ini)]
     probe = f"{base}/sparql?query=ASK%7B%7D"
-    with running(command, probe, cwd=directory, log=directory / "virtuoso.out", timeout=120):
-        yield Virtuoso(base, sql_port, directory)
+    with running(command, probe, cwd=directory, log=directory / "virtuoso.out", timeout=120) as process:
+        yield Virtuoso(base, sql_port, directory, process.pid)
 
 
 @dataclass

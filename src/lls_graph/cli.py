@@ -200,10 +200,12 @@ def run_query_command(query: str, root: Path | None, params: tuple[str, ...], as
               help="Named graph to replace (default: the default graph).")  # fmt: skip
 @click.option("--asserted", is_flag=True, help="Publish the asserted graph instead of the inferred one.")
 @click.option("--chunk-size", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Triples per request for large graphs (default 250000; 0: one request).")  # fmt: skip
+              help="Triples per request for large graphs (default 50000; 0: one request).")  # fmt: skip
+@click.option("--count-endpoint", default=None, metavar="URL",
+              help="SPARQL query endpoint to count the graph with, instead of reading it all back.")  # fmt: skip
 @_endpoint_options
 def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, asserted: bool, chunk_size: int | None,
-                    timeout: float, retries: int) -> None:  # fmt: skip
+                    count_endpoint: str | None, timeout: float, retries: int) -> None:  # fmt: skip
     """Replace a graph on a triple store with the built graph, then check its triple count there."""
     from .remote import CHUNK_SIZE, Endpoint, EndpointError, publish
 
@@ -215,6 +217,7 @@ def publish_command(root: Path | None, endpoint: str, graph_iri: str | None, ass
             path.read_bytes(),
             graph_iri,
             CHUNK_SIZE if chunk_size is None else chunk_size,
+            Endpoint(count_endpoint, timeout=timeout, retries=retries) if count_endpoint else None,
         )
     except (EndpointError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
