@@ -266,7 +266,7 @@ def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None 
     """The ecosystem network of the asserted graph, of --data files, or of a CONSTRUCT query."""
     from rdflib import Graph
 
-    from .network import ecosystem, load_rdf, query_graph
+    from .network import ecosystem, load_product, load_rdf, query_graph
 
     project = _project(root)
     ontology = Graph().parse(project.ontology) if project.ontology.exists() else Graph()
@@ -277,8 +277,9 @@ def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None 
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)}: run `lls-graph build` first")
-    title = "Lombardy life-sciences ecosystem" if not data_files else ", ".join(f.name for f in data_files)
-    return ecosystem(load_rdf(files), ontology, title=title), project
+    if not data_files:
+        return ecosystem(load_product(project.asserted_graph), ontology), project
+    return ecosystem(load_rdf(files), ontology, title=", ".join(f.name for f in data_files)), project
 
 
 def _fail(exc: Exception) -> None:
