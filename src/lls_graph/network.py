@@ -216,6 +216,13 @@ class _Classes:
         self.data = data
         self.lls = Namespace(str(ns.lls))
         self._ancestors: dict[URIRef, list[URIRef]] = {}
+        self._bookkeeping = {self.lls[name] for name in EXCLUDED}
+        # Per class and read once: a 100 k-organisation graph asks about a million axioms.
+        self._excluded: dict[URIRef, bool] = {}
+        self._labels: dict[URIRef, dict[str, str]] = {}
+        self._declared: dict[Node, set[Node]] = {}
+        for subject, cls in ontology.subject_objects(RDF.type):
+            self._declared.setdefault(subject, set()).add(cls)
 
     def ancestors(self, cls: URIRef) -> list[URIRef]:
         """The class and its superclasses, nearest first (breadth first, sorted per level)."""
@@ -233,12 +240,16 @@ class _Classes:
         return self._ancestors[cls]
 
     def types(self, node: URIRef | BNode) -> list[URIRef]:
-        found = set(self.data.objects(node, RDF.type)) | set(self.ontology.objects(node, RDF.type))
+        found = set(self.data.objects(node, RDF.type)) | self._declared.get(node, set())
         return sorted((t for t in found if isinstance(t, URIRef)), key=str)
 
     def excluded(self, node: URIRef | BNode) -> bool:
-        bad = {self.lls[name] for name in EXCLUDED}
-        return any(t in _EXCLUDED_TYPES or any(a in bad for a in self.ancestors(t)) for t in self.types(node))
+        return any(self._excluded_class(t) for t in self.types(node))
+
+    def _excluded_class(self, cls: URIRef) -> bool:
+        if cls not in self._excluded:
+            self._excluded[cls] = cls in _EXCLUDED_TYPES or any(a in self._bookkeeping for a in self.ancestors(cls))
+        return self._excluded[cls]
 
     def most_specific(self, node: URIRef | BNode) -> URIRef | None:
         """The asserted class deepest in the hierarchy (ties broken by IRI)."""
@@ -259,22 +270,24 @@ class _Classes:
     def labels(self, cls: URIRef | None) -> dict[str, str]:
         if cls is None:
             return {"en": "Resource", "it": "Risorsa"}
-        found = _labels(self.ontology, cls) or _labels(self.data, cls)
-        return found or {"": local_name(str(cls))}
+        if cls not in self._labels:
+            self._labels[cls] = _labels(self.ontology, cls) or _labels(self.data, cls) or {"": local_name(str(cls))}
+        return self._labels[cls]
 
 
 def _evidence(data: Graph | ProductGraph, lls: Namespace) -> dict[tuple, list[dict[str, object]]]:
     """Quotes per reified statement (source, property, target), read once from the owl:Axioms."""
     quotes: dict[tuple, list[dict[str, object]]] = {}
+    evidence, quote_text, quoted_from, line_number = lls.evidence, lls.quoteText, lls.quotedFrom, lls.lineNumber
     for axiom in data.subjects(RDF.type, OWL.Axiom):
         key = (data.value(axiom, OWL.annotatedSource), data.value(axiom, OWL.annotatedProperty),
                data.value(axiom, OWL.annotatedTarget))  # fmt: skip
-        for quote in data.objects(axiom, lls.evidence):
-            text = data.value(quote, lls.quoteText)
+        for quote in data.objects(axiom, evidence):
+            text = data.value(quote, quote_text)
             if text is None:
                 continue
-            doc = data.value(quote, lls.quotedFrom)
-            line = data.value(quote, lls.lineNumber)
+            doc = data.value(quote, quoted_from)
+            line = data.value(quote, line_number)
             quotes.setdefault(key, []).append({"text": str(text), "document": local_name(str(doc)) if doc else "",
                                                "line": int(line) if line is not None else None})  # fmt: skip
     for value in quotes.values():
@@ -323,13 +336,15 @@ def ecosystem(data: Graph | ProductGraph, ontology: Graph | None = None, ns: Nam
                        sources=node_sources.get(node, []))  # fmt: skip
         return True
 
+    relation_labels: dict[URIRef, dict[str, str]] = {}
     for s, p, o in sorted(data, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         if isinstance(o, Literal) or p in _SKIP_PREDICATES or str(p).startswith(_SKIP_PREDICATE_NS):
             continue
         if not (add_node(s) and add_node(o)):
             continue
-        plabel = _labels(ontology, p) or _labels(data, p) or {"": local_name(str(p))}
-        graph.add_edge(str(s), str(o), key=str(p), label=plabel, sources=quotes.get((s, p, o), [])[:3])
+        if p not in relation_labels:
+            relation_labels[p] = _labels(ontology, p) or _labels(data, p) or {"": local_name(str(p))}
+        graph.add_edge(str(s), str(o), key=str(p), label=relation_labels[p], sources=quotes.get((s, p, o), [])[:3])
     for node in sorted(set(data.subjects(RDF.type, None)), key=str):
         if isinstance(node, URIRef):
             add_node(node)
