@@ -247,8 +247,9 @@ def bench_outputs(folder: Path, with_rdflib: bool, with_trees: bool) -> list[tup
         rows.append(("`lls-graph viz` (network + page)", f"{seconds:.1f} s, {peak:,.0f} MB peak", text.strip()[-160:]))
         viz_seconds = seconds
         seconds, peak, text = _child([*CLI, "analyse", "--root", str(folder), "-o", str(out / "metrics.ttl")])
+        stages = re.search(r"(\d+ nodes, \d+ edges; .*)", " ".join(text.split()))  # rich wraps the line
         rows.append(("`lls-graph analyse` (network + analysis + metrics)", f"{seconds:.1f} s, {peak:,.0f} MB peak",
-                     text.strip().splitlines()[-1]))  # fmt: skip
+                     stages.group(1) if stages else ""))  # fmt: skip
     if with_rdflib:
         rows += _rdflib_outputs(folder, ours, viz_seconds)
     return rows

@@ -697,7 +697,7 @@ def export_command(root: Path | None, base: str, fmt: str, output: Path, use_inf
         raise click.UsageError("--chunk-size applies to the line formats nt and nq only")
     project = _project(root)
     try:
-        asserted, inferred = load_graphs(project)
+        asserted, inferred = load_graphs(project, fmt, use_inferred)
         written = write_export(fmt, output, asserted, inferred, ns, use_inferred, chunk_size)
     except (OSError, SyntaxError, ValueError) as exc:
         click.echo(f"error: {exc}", err=True)
