@@ -24,6 +24,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .analysis import betweenness_centrality
 from .layout import precomputed_layout
 from .network import Network, overview, pick, simple_graph
 from .serialise import write_atomically
@@ -110,8 +111,7 @@ def _sizes(simple: nx.Graph, size_by: str, seed: int) -> dict[str, float]:
     if size_by == "degree":
         values = dict(simple.degree())
     elif size_by == "betweenness":
-        k = 300 if simple.number_of_nodes() > 2000 else None
-        values = nx.betweenness_centrality(simple, k=k, seed=seed)
+        values = betweenness_centrality(simple, seed)
     elif size_by == "eigenvector":
         try:
             values = nx.eigenvector_centrality_numpy(simple) if simple.number_of_edges() else {}
