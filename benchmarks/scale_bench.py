@@ -351,8 +351,9 @@ def _print(size: str, rows: list[tuple[str, str, str]], per_query: dict[str, tup
     print(f"\n### {title}\n\n| measure | figure | note |\n|---|---|---|")
     for measure, figure, note in rows:
         print(f"| {measure} | {figure} | {note} |")
-    print("\n| query | ours (ms) | raw, memory (ms) | raw, our store (ms) | ours / raw memory | ours / raw store "
-          "| rdflib (ms) | rdflib / ours |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
+    if per_query:
+        print("\n| query | ours (ms) | raw, memory (ms) | raw, our store (ms) | ours / raw memory | ours / raw store "
+              "| rdflib (ms) | rdflib / ours |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
     for name, (ours, raw, disk, slow) in sorted(per_query.items()):
         rdflib = f"{slow * 1e3:,.0f} | {slow / ours:,.0f}x" if slow is not None else "not run | "
         print(f"| {name} | {ours * 1e3:.2f} | {raw * 1e3:.2f} | {disk * 1e3:.2f} | {ours / raw:.2f} "
