@@ -224,32 +224,73 @@ def bench_search(project, raw, graph, repeat: int, open_index) -> list[tuple[str
     return out
 
 
-def bench_outputs(folder: Path, with_rdflib: bool) -> list[tuple[str, str, str]]:
-    """Serialisation (export formats), the network view and the analysis on the same graph."""
+#: Formats whose writer builds an rdflib graph (TriG, JSON-LD): run up to ``--tree-max`` organisations.
+TREE_FORMATS = ("trig", "jsonld")
+#: rdflib's serializer for the same dump (rdflib has no sorted N-Quads of two graphs from one file).
+RDFLIB_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "xml": "xml"}
+
+
+def bench_outputs(folder: Path, with_rdflib: bool, with_trees: bool) -> list[tuple[str, str, str]]:
+    """Export (every format), the network page and the analysis, each a real CLI run with its peak memory.
+
+    rdflib's side is the same work done the former way, in this process: parse the product with
+    ``Graph.parse`` and write the format with rdflib's own serializer; build the network from an
+    rdflib graph of the asserted product and render the same page.
+    """
+    from lls_graph.export import FORMATS
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        ours = {}
+        for fmt in FORMATS:
+            if fmt in TREE_FORMATS and not with_trees:
+                rows.append((f"`lls-graph export --format {fmt}`", "not run", "builds an rdflib graph (--tree-max)"))
+                continue
+            target = out / f"dump.{fmt}"
+            ours[fmt], peak, _ = _child([*CLI, "export", "--root", str(folder), "--format", fmt, "-o", str(target)])
+            rows.append((f"`lls-graph export --format {fmt}`", f"{ours[fmt]:.1f} s, {peak:,.0f} MB peak",
+                         f"{target.stat().st_size / 2**20:,.1f} MiB"))  # fmt: skip
+            target.unlink()
+        seconds, peak, text = _child([*CLI, "viz", "--root", str(folder), "-o", str(out / "page.html")])
+        rows.append(("`lls-graph viz` (network + page)", f"{seconds:.1f} s, {peak:,.0f} MB peak", text.strip()[-160:]))
+        viz_seconds = seconds
+        seconds, peak, text = _child([*CLI, "analyse", "--root", str(folder), "-o", str(out / "metrics.ttl")])
+        stages = re.search(r"(\d+ nodes, \d+ edges; .*)", " ".join(text.split()))  # rich wraps the line
+        rows.append(("`lls-graph analyse` (network + analysis + metrics)", f"{seconds:.1f} s, {peak:,.0f} MB peak",
+                     stages.group(1) if stages else ""))  # fmt: skip
+    if with_rdflib:
+        rows += _rdflib_outputs(folder, ours, viz_seconds)
+    return rows
+
+
+def _rdflib_outputs(folder: Path, ours: dict[str, float], viz_seconds: float) -> list[tuple[str, str, str]]:
+    """The former way, in this process: rdflib parses the product, writes each format, builds the page."""
     import rdflib
 
-    from lls_graph.analysis import actor_graph, analyse
-    from lls_graph.config import Namespaces, Project
-    from lls_graph.export import export_bytes, load_graphs
+    from lls_graph.config import Project
     from lls_graph.network import ecosystem
     from lls_graph.viz import render_html
 
-    project, ns = Project(root=folder), Namespaces()
-    loaded, _, (asserted, inferred) = _timed(lambda: load_graphs(project))
-    rows = [("parse both products (rdflib)", f"{loaded:.1f} s", f"{len(inferred):,} inferred triples")]
-    for fmt in ("nt", "ttl", "jsonld"):
-        seconds, _, data = _timed(lambda f=fmt: export_bytes(f, asserted, inferred, ns, use_inferred=True))
-        rows.append((f"export --format {fmt}", f"{seconds:.1f} s", f"{len(data) / 2**20:,.1f} MiB"))
-    if with_rdflib:
-        seconds, _, data = _timed(lambda: inferred.serialize(format="turtle", encoding="utf-8"))
-        rows.append(("rdflib default Turtle serializer", f"{seconds:.1f} s", f"{len(data) / 2**20:,.1f} MiB"))
+    project = Project(root=folder)
+    rows = _rdflib_dumps(rdflib.Graph().parse, project.inferred_graph, ours)
     ontology = rdflib.Graph().parse(project.ontology)
-    made, _, network = _timed(lambda: ecosystem(inferred, ontology, ns))
-    drawn, _, page = _timed(lambda: render_html(network))
-    rows.append(("network view (RDF → networkx)", f"{made:.1f} s", f"{network.graph.number_of_nodes():,} nodes"))
-    rows.append(("view page (layout + HTML)", f"{drawn:.1f} s", f"{len(page.html.encode()) / 2**20:,.1f} MiB"))
-    analysed, _, _ = _timed(lambda: analyse(actor_graph(network)))
-    rows.append(("analysis (centralities, Louvain, bridges)", f"{analysed:.1f} s", ""))
+    seconds, _, network = _timed(lambda: ecosystem(rdflib.Graph().parse(project.asserted_graph), ontology))
+    drawn, _, _ = _timed(lambda: render_html(network))
+    rows.append(("rdflib: parse lls.ttl + network + page", f"{seconds + drawn:.1f} s",
+                 f"{(seconds + drawn) / viz_seconds:.1f}x `lls-graph viz`"))  # fmt: skip
+    return rows
+
+
+def _rdflib_dumps(parse: Callable, source: Path, ours: dict[str, float]) -> list[tuple[str, str, str]]:
+    """rdflib's parse of the product, then its own serializer per format, against our export."""
+    parsed, _, graph = _timed(lambda: parse(source, format="turtle"))
+    rows = [("rdflib Graph.parse of lls-inferred.ttl", f"{parsed:.1f} s", f"{len(graph):,} triples")]
+    for fmt, name in RDFLIB_FORMATS.items():
+        if fmt in ours:
+            seconds, _, _ = _timed(lambda n=name: graph.serialize(format=n, encoding="utf-8"))
+            rows.append((f"rdflib: parse + serialize {name}", f"{parsed + seconds:.1f} s",
+                         f"{(parsed + seconds) / ours[fmt]:.1f}x `lls-graph export --format {fmt}`"))  # fmt: skip
     return rows
 
 
@@ -266,6 +307,8 @@ def main() -> None:
     parser.add_argument("--hermit-max", type=int, default=10_000, help="also build with HermiT up to this N")
     parser.add_argument("--skip-build", action="store_true", help="reuse products already built in --work")
     parser.add_argument("--skip-outputs", action="store_true", help="no serialisation, view, analysis")
+    parser.add_argument("--skip-queries", action="store_true", help="no load, query, search figures")
+    parser.add_argument("--tree-max", type=int, default=10_000, help="TriG and JSON-LD dumps up to this N")
     parser.add_argument("--json", type=Path, help="also write all figures as JSON")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -278,9 +321,10 @@ def main() -> None:
         rows = [] if args.skip_build else bench_build(folder, seeds, reasoners[::-1])
         per_query: dict[str, tuple] = {}
         sample = None if n <= args.rdflib_max else args.rdflib_sample
-        rows += bench_queries(folder, args.repeat, True, per_query, sample, args.rdflib_cap)
+        if not args.skip_queries:
+            rows += bench_queries(folder, args.repeat, True, per_query, sample, args.rdflib_cap)
         if not args.skip_outputs:
-            rows += bench_outputs(folder, with_rdflib=n <= args.rdflib_max)
+            rows += bench_outputs(folder, with_rdflib=n <= args.rdflib_max, with_trees=n <= args.tree_max)
         rows.append(("peak memory of this benchmark process", f"{_peak_mb():,.0f} MB", "holds rdflib's graph too"))
         rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{x:.1f}" for x in os.getloadavg()),
                      "other work shared the 2 cores"))  # fmt: skip
@@ -316,8 +360,9 @@ def _print(size: str, rows: list[tuple[str, str, str]], per_query: dict[str, tup
     print(f"\n### {title}\n\n| measure | figure | note |\n|---|---|---|")
     for measure, figure, note in rows:
         print(f"| {measure} | {figure} | {note} |")
-    print("\n| query | ours (ms) | raw, memory (ms) | raw, our store (ms) | ours / raw memory | ours / raw store "
-          "| rdflib (ms) | rdflib / ours |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
+    if per_query:
+        print("\n| query | ours (ms) | raw, memory (ms) | raw, our store (ms) | ours / raw memory | ours / raw store "
+              "| rdflib (ms) | rdflib / ours |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
     for name, (ours, raw, disk, slow) in sorted(per_query.items()):
         rdflib = f"{slow * 1e3:,.0f} | {slow / ours:,.0f}x" if slow is not None else "not run | "
         print(f"| {name} | {ours * 1e3:.2f} | {raw * 1e3:.2f} | {disk * 1e3:.2f} | {ours / raw:.2f} "

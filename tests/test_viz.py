@@ -13,7 +13,16 @@ from rdflib import Graph
 
 from lls_graph.cli import main
 from lls_graph.config import Project
-from lls_graph.network import ecosystem, ego_view, hub_view, load_rdf, simple_graph, specialisation_view
+from lls_graph.network import (
+    ecosystem,
+    ego_view,
+    hub_view,
+    load_product,
+    load_rdf,
+    overview,
+    simple_graph,
+    specialisation_view,
+)
 from lls_graph.synthetic_network import synthetic_network
 from lls_graph.viz import BIG_GRAPH, page_data, render_html
 
@@ -41,6 +50,27 @@ def _viz(tmp_path: Path, *args: str) -> dict:
 def network():
     project = Project(root=ROOT)
     return ecosystem(load_rdf([project.asserted_graph]), Graph().parse(project.ontology))
+
+
+def test_the_product_reader_gives_the_network_rdflib_gives(network):
+    """pyoxigraph's parse of the asserted product, literals it never shows dropped: the same nodes and edges."""
+    project = Project(root=ROOT)
+    fast = ecosystem(load_product(project.asserted_graph), Graph().parse(project.ontology))
+    assert list(fast.graph.nodes(data=True)) == list(network.graph.nodes(data=True))
+    assert list(fast.graph.edges(keys=True, data=True)) == list(network.graph.edges(keys=True, data=True))
+
+
+def test_overview_keeps_every_hub_then_the_most_connected():
+    network = synthetic_network(400)
+    graph = network.graph
+    hubs = {n for n, family in graph.nodes(data="family") if family.endswith("#InnovationHub")}
+    view = overview(network, 60)
+    assert view.graph.number_of_nodes() == 60 and hubs <= set(view.graph)
+    rest = sorted((n for n in graph if n not in hubs), key=lambda n: (-graph.degree(n), n))
+    assert set(view.graph) == hubs | set(rest[: 60 - len(hubs)])
+    total = graph.number_of_nodes()
+    assert view.title == f"{network.title} (showing 60 of {total:,}: every hub and the most connected)"
+    assert overview(network, graph.number_of_nodes()) is network
 
 
 def _ids(view) -> set[str]:

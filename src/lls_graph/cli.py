@@ -269,7 +269,7 @@ def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None 
     """The ecosystem network of the asserted graph, of --data files, or of a CONSTRUCT query."""
     from rdflib import Graph
 
-    from .network import ecosystem, load_rdf, query_graph
+    from .network import ecosystem, load_product, load_rdf, query_graph
 
     project = _project(root)
     ontology = Graph().parse(project.ontology) if project.ontology.exists() else Graph()
@@ -280,8 +280,9 @@ def _network(root: Path | None, data_files: tuple[Path, ...], query: str | None 
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)}: run `lls-graph build` first")
-    title = "Lombardy life-sciences ecosystem" if not data_files else ", ".join(f.name for f in data_files)
-    return ecosystem(load_rdf(files), ontology, title=title), project
+    if not data_files:
+        return ecosystem(load_product(project.asserted_graph), ontology), project
+    return ecosystem(load_rdf(files), ontology, title=", ".join(f.name for f in data_files)), project
 
 
 def _fail(exc: Exception) -> None:
@@ -699,7 +700,7 @@ def export_command(root: Path | None, base: str, fmt: str, output: Path, use_inf
         raise click.UsageError("--chunk-size applies to the line formats nt and nq only")
     project = _project(root)
     try:
-        asserted, inferred = load_graphs(project)
+        asserted, inferred = load_graphs(project, fmt, use_inferred)
         written = write_export(fmt, output, asserted, inferred, ns, use_inferred, chunk_size)
     except (OSError, SyntaxError, ValueError) as exc:
         click.echo(f"error: {exc}", err=True)

@@ -7,30 +7,37 @@ keeps its labels in both languages and the quotes it rests on, so a page, a rank
 always say where a fact comes from.
 
 The same code reads a partner's RDF file that does not use our ontology: there, a node's class is
-its ``rdf:type`` (or "Resource") and nothing but reification is left out.
+its ``rdf:type`` (or "Resource") and nothing but reification is left out. Our own product is read
+by pyoxigraph's parser into a :class:`ProductGraph` instead of an rdflib Graph: rdflib needs
+~45 µs and ~2 KB a triple, which is 339 s and more than 10 GB at 100 k organisations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, QB, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from .config import Namespaces, Project
 from .search import normalise_name
+from .serialise import Triple, read_triples
 
 __all__ = [
     "FAMILIES",
     "EntityNotFound",
     "Network",
+    "ProductGraph",
     "ecosystem",
     "ego_view",
     "hub_view",
+    "load_product",
     "load_rdf",
+    "overview",
     "query_graph",
     "resolve",
     "simple_graph",
@@ -110,6 +117,60 @@ def load_rdf(paths: Iterable[Path]) -> Graph:
     return graph
 
 
+class ProductGraph:
+    """Triples indexed by subject, with the part of rdflib's Graph API that :func:`ecosystem` reads.
+
+    A dict of dicts of lists costs a fraction of rdflib's memory store (three indexes of every
+    triple) and is built at the speed of the parser; ``subjects`` answers ``rdf:type`` only, the
+    one reverse lookup the network needs.
+    """
+
+    def __init__(self, triples: Iterable[Triple]):
+        self._index: dict[Node, dict[Node, list[Node]]] = {}
+        self._typed: dict[Node, list[Node]] = {}
+        self._size = 0
+        for s, p, o in triples:
+            self._index.setdefault(s, {}).setdefault(p, []).append(o)
+            if p == RDF.type:
+                self._typed.setdefault(o, []).append(s)
+            self._size += 1
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Triple]:
+        for s, by_predicate in self._index.items():
+            for p, objects in by_predicate.items():
+                for o in objects:
+                    yield s, p, o
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        return iter(self._index.get(subject, {}).get(predicate, ()))
+
+    def subjects(self, predicate: Node, obj: Node | None) -> Iterator[Node]:
+        """The subjects of ``rdf:type obj`` (every typed subject when ``obj`` is None)."""
+        if predicate != RDF.type:
+            raise ValueError(f"only rdf:type is indexed by object, not {predicate}")
+        if obj is None:
+            return (s for subjects in self._typed.values() for s in subjects)
+        return iter(self._typed.get(obj, ()))
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        return next(self.objects(subject, predicate), None)
+
+
+def load_product(path: Path, ns: Namespaces | None = None) -> ProductGraph:
+    """Our asserted product as the network reads it: every triple but the literals it never shows.
+
+    Literals other than labels and quotes (figures, descriptions, dates) are dropped while parsing,
+    as :func:`ecosystem` skips them anyway; on the real graph the network is the same as from
+    :func:`load_rdf` (``tests/test_viz.py`` compares them).
+    """
+    lls = Namespace(str((ns or Namespaces()).lls))
+    shown = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, lls.quoteText, lls.lineNumber}
+    return ProductGraph(t for t in read_triples(path) if not isinstance(t[2], Literal) or t[1] in shown)
+
+
 def local_name(iri: str) -> str:
     """The last segment of an IRI, for a readable fallback label.
 
@@ -132,7 +193,7 @@ def pick(labels: dict[str, str], lang: str) -> str:
     return next(iter(sorted(labels.values())), "")
 
 
-def _labels(data: Graph, node: URIRef | BNode) -> dict[str, str]:
+def _labels(data: Graph | ProductGraph, node: URIRef | BNode) -> dict[str, str]:
     """rdfs:label by language (skos:prefLabel when there is none); deterministic on ties."""
     found: dict[str, str] = {}
     for prop in (RDFS.label, SKOS.prefLabel):
@@ -142,7 +203,7 @@ def _labels(data: Graph, node: URIRef | BNode) -> dict[str, str]:
     return found
 
 
-def _names(data: Graph, node: URIRef | BNode) -> list[str]:
+def _names(data: Graph | ProductGraph, node: URIRef | BNode) -> list[str]:
     names = {str(v) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for v in data.objects(node, p)}
     return sorted(names)
 
@@ -150,11 +211,18 @@ def _names(data: Graph, node: URIRef | BNode) -> list[str]:
 class _Classes:
     """Class hierarchy of the ontology, to find a node's family and whether it is bookkeeping."""
 
-    def __init__(self, ontology: Graph, data: Graph, ns: Namespaces):
+    def __init__(self, ontology: Graph, data: Graph | ProductGraph, ns: Namespaces):
         self.ontology = ontology
         self.data = data
         self.lls = Namespace(str(ns.lls))
         self._ancestors: dict[URIRef, list[URIRef]] = {}
+        self._bookkeeping = {self.lls[name] for name in EXCLUDED}
+        # Per class and read once: a 100 k-organisation graph asks about a million axioms.
+        self._excluded: dict[URIRef, bool] = {}
+        self._labels: dict[URIRef, dict[str, str]] = {}
+        self._declared: dict[Node, set[Node]] = {}
+        for subject, cls in ontology.subject_objects(RDF.type):
+            self._declared.setdefault(subject, set()).add(cls)
 
     def ancestors(self, cls: URIRef) -> list[URIRef]:
         """The class and its superclasses, nearest first (breadth first, sorted per level)."""
@@ -172,12 +240,16 @@ class _Classes:
         return self._ancestors[cls]
 
     def types(self, node: URIRef | BNode) -> list[URIRef]:
-        found = set(self.data.objects(node, RDF.type)) | set(self.ontology.objects(node, RDF.type))
+        found = set(self.data.objects(node, RDF.type)) | self._declared.get(node, set())
         return sorted((t for t in found if isinstance(t, URIRef)), key=str)
 
     def excluded(self, node: URIRef | BNode) -> bool:
-        bad = {self.lls[name] for name in EXCLUDED}
-        return any(t in _EXCLUDED_TYPES or any(a in bad for a in self.ancestors(t)) for t in self.types(node))
+        return any(self._excluded_class(t) for t in self.types(node))
+
+    def _excluded_class(self, cls: URIRef) -> bool:
+        if cls not in self._excluded:
+            self._excluded[cls] = cls in _EXCLUDED_TYPES or any(a in self._bookkeeping for a in self.ancestors(cls))
+        return self._excluded[cls]
 
     def most_specific(self, node: URIRef | BNode) -> URIRef | None:
         """The asserted class deepest in the hierarchy (ties broken by IRI)."""
@@ -198,22 +270,24 @@ class _Classes:
     def labels(self, cls: URIRef | None) -> dict[str, str]:
         if cls is None:
             return {"en": "Resource", "it": "Risorsa"}
-        found = _labels(self.ontology, cls) or _labels(self.data, cls)
-        return found or {"": local_name(str(cls))}
+        if cls not in self._labels:
+            self._labels[cls] = _labels(self.ontology, cls) or _labels(self.data, cls) or {"": local_name(str(cls))}
+        return self._labels[cls]
 
 
-def _evidence(data: Graph, lls: Namespace) -> dict[tuple, list[dict[str, object]]]:
+def _evidence(data: Graph | ProductGraph, lls: Namespace) -> dict[tuple, list[dict[str, object]]]:
     """Quotes per reified statement (source, property, target), read once from the owl:Axioms."""
     quotes: dict[tuple, list[dict[str, object]]] = {}
+    evidence, quote_text, quoted_from, line_number = lls.evidence, lls.quoteText, lls.quotedFrom, lls.lineNumber
     for axiom in data.subjects(RDF.type, OWL.Axiom):
         key = (data.value(axiom, OWL.annotatedSource), data.value(axiom, OWL.annotatedProperty),
                data.value(axiom, OWL.annotatedTarget))  # fmt: skip
-        for quote in data.objects(axiom, lls.evidence):
-            text = data.value(quote, lls.quoteText)
+        for quote in data.objects(axiom, evidence):
+            text = data.value(quote, quote_text)
             if text is None:
                 continue
-            doc = data.value(quote, lls.quotedFrom)
-            line = data.value(quote, lls.lineNumber)
+            doc = data.value(quote, quoted_from)
+            line = data.value(quote, line_number)
             quotes.setdefault(key, []).append({"text": str(text), "document": local_name(str(doc)) if doc else "",
                                                "line": int(line) if line is not None else None})  # fmt: skip
     for value in quotes.values():
@@ -233,7 +307,7 @@ def _node_sources(quotes: dict[tuple, list[dict[str, object]]]) -> dict[object, 
     return found
 
 
-def ecosystem(data: Graph, ontology: Graph | None = None, ns: Namespaces | None = None,
+def ecosystem(data: Graph | ProductGraph, ontology: Graph | None = None, ns: Namespaces | None = None,
               title: str = "Lombardy life-sciences ecosystem") -> Network:  # fmt: skip
     """The ecosystem network of an RDF graph (our asserted graph, or any partner's file).
 
@@ -262,13 +336,15 @@ def ecosystem(data: Graph, ontology: Graph | None = None, ns: Namespaces | None 
                        sources=node_sources.get(node, []))  # fmt: skip
         return True
 
+    relation_labels: dict[URIRef, dict[str, str]] = {}
     for s, p, o in sorted(data, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         if isinstance(o, Literal) or p in _SKIP_PREDICATES or str(p).startswith(_SKIP_PREDICATE_NS):
             continue
         if not (add_node(s) and add_node(o)):
             continue
-        plabel = _labels(ontology, p) or _labels(data, p) or {"": local_name(str(p))}
-        graph.add_edge(str(s), str(o), key=str(p), label=plabel, sources=quotes.get((s, p, o), [])[:3])
+        if p not in relation_labels:
+            relation_labels[p] = _labels(ontology, p) or _labels(data, p) or {"": local_name(str(p))}
+        graph.add_edge(str(s), str(o), key=str(p), label=relation_labels[p], sources=quotes.get((s, p, o), [])[:3])
     for node in sorted(set(data.subjects(RDF.type, None)), key=str):
         if isinstance(node, URIRef):
             add_node(node)
@@ -353,6 +429,25 @@ def hub_view(network: Network, name: str) -> Network:
     members = {hub} | set(network.graph.successors(hub)) | set(network.graph.predecessors(hub))
     specs = {s for m in members for s in network.graph.nodes[m]["specialisations"]}
     return _subnetwork(network, members | specs, network.label(hub))
+
+
+def overview(network: Network, limit: int) -> Network:
+    """At most ``limit`` nodes: every hub, then the most connected (ties by IRI); the title says so.
+
+    A page of 100 k nodes does not draw in a browser, so the whole-ecosystem picture of a big graph
+    is its backbone, as network tools show one; every node stays reachable through the ego, hub and
+    specialisation views, ``lls-graph export`` and GraphML/GEXF from ``lls-graph analyse``.
+    """
+    graph = network.graph
+    total = graph.number_of_nodes()
+    if total <= limit:
+        return network
+    hubs = sorted(n for n, family in graph.nodes(data="family") if family.endswith("#InnovationHub"))[:limit]
+    chosen = set(hubs)
+    by_degree = sorted((n for n in graph if n not in chosen), key=lambda n: (-graph.degree(n), n))
+    chosen.update(by_degree[: limit - len(chosen)])
+    title = f"{network.title} (showing {limit:,} of {total:,}: every hub and the most connected)"
+    return _subnetwork(network, chosen, title)
 
 
 def specialisation_view(network: Network, name: str) -> Network:

@@ -24,14 +24,16 @@ from pathlib import Path
 
 import networkx as nx
 
+from .analysis import betweenness_centrality
 from .layout import precomputed_layout
-from .network import Network, pick, simple_graph
+from .network import Network, overview, pick, simple_graph
 from .serialise import write_atomically
 
 __all__ = [
     "BIG_GRAPH",
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "PAGE_MAX",
     "Page",
     "chromium_path",
     "json_for_script",
@@ -44,6 +46,9 @@ __all__ = [
 
 #: Above this many nodes the layout is computed in Python and the browser's physics is off.
 BIG_GRAPH = 500
+#: Most nodes one page draws (10,000 draw in ~4 s in headless Chromium, README): a bigger network is
+#: drawn as its overview (:func:`~lls_graph.network.overview`), and the heading says how many of how many.
+PAGE_MAX = 10_000
 
 _FAMILY_STYLE: dict[str, tuple[str, str]] = {
     "InnovationHub": ("#e6194b", "star"),
@@ -106,8 +111,7 @@ def _sizes(simple: nx.Graph, size_by: str, seed: int) -> dict[str, float]:
     if size_by == "degree":
         values = dict(simple.degree())
     elif size_by == "betweenness":
-        k = 300 if simple.number_of_nodes() > 2000 else None
-        values = nx.betweenness_centrality(simple, k=k, seed=seed)
+        values = betweenness_centrality(simple, seed)
     elif size_by == "eigenvector":
         try:
             values = nx.eigenvector_centrality_numpy(simple) if simple.number_of_edges() else {}
@@ -225,9 +229,13 @@ def _csp(*scripts: str) -> str:
 
 
 def render_html(network: Network, lang: str = "en", size_by: str = "degree", seed: int = 42) -> Page:
-    """The whole page as a string (deterministic: same network, same bytes)."""
+    """The whole page as a string (deterministic: same network, same bytes).
+
+    Above :data:`PAGE_MAX` nodes the page draws the network's overview, and its heading says so.
+    """
     if lang not in _UI:
         raise ValueError(f"unknown language {lang!r}: it or en")
+    network = overview(network, PAGE_MAX)
     data = page_data(network, lang, size_by, seed)
     vis_js = _vis_js()
     app_js = (_TEMPLATES / "network.js").read_text(encoding="utf-8")
