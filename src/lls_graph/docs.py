@@ -11,6 +11,11 @@ from the vocabularies it ships, stay in English). pyLODE takes every
 title), and the ontology's ``rdfs:label`` for a second title, so the copy leaves those
 triples out; the code lists are individuals, which pyLODE does not document anyway.
 
+pyLODE caches the ontologies it ships as a pickle in its own folder on first use, written in
+place: a second process starting meanwhile (two releases at once on a fresh install) read it
+half-written and failed (``UnpicklingError``). Pages are made under a lock file
+(:data:`PYLODE_LOCK`), so the others wait for the first to finish the cache.
+
 Two things are fixed after pyLODE renders: its embedded schema.org JSON-LD comes from
 rdflib's JSON-LD writer, whose order follows Python's hash seed, so it is re-dumped
 sorted; and the page gets ``<html lang="...">``.
@@ -18,9 +23,12 @@ sorted; and the page gets ``<html lang="...">``.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from rdflib import Graph, Literal
@@ -29,6 +37,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 __all__ = ["ITALIAN", "LANGUAGES", "ontology_html"]
 
 LANGUAGES = ("en", "it")
+#: Held while pyLODE reads (or, the first time, writes) its cache of background ontologies.
+PYLODE_LOCK = Path(tempfile.gettempdir()) / f"lls-graph-pylode-{os.getuid()}.lock"
 #: pyLODE's headings and row labels (pyLODE 3.3), as they read on the Italian page.
 ITALIAN = {
     "Table of Contents": "Indice",
@@ -107,7 +117,11 @@ def ontology_html(ontology: Path, lang: str) -> str:
     """The documentation page of ``ontology`` in ``lang`` (``en`` or ``it``), byte-stable."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}")
-    html = _ontpub()(_in_language(ontology, lang)).make_html()
+    page = _in_language(ontology, lang)
+    with PYLODE_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        publication = _ontpub()(page)  # reads pyLODE's cache, or makes it
+    html = publication.make_html()
     html = _SCHEMA_ORG.sub(_stable_schema_org, html, count=1)
     if lang == "it":
         html = _LABEL.sub(lambda m: f">{m.group(1)}{ITALIAN[m.group(2)]}{m.group(3)}<", html)

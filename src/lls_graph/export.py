@@ -4,8 +4,8 @@ Partners diff dumps and mirror them, so each format depends only on the triples:
 line formats (N-Triples, N-Quads) are sorted lines; Turtle is the canonical Turtle of the
 build's products; TriG and JSON-LD are serialised from a graph whose triples were inserted
 in sorted order (rdflib's memory store iterates in insertion order, so no hash seed leaks
-in), and JSON-LD is re-dumped with sorted keys and sorted ``@graph``; RDF/XML is written
-by subject, sorted.
+in; TriG's named graphs are listed sorted too), and JSON-LD is re-dumped with sorted keys
+and sorted ``@graph``; RDF/XML is written by subject, sorted.
 
 The products are read as sets of triples by pyoxigraph's parser (:func:`read_triples`), and
 only TriG and JSON-LD build an rdflib graph: at 100 k organisations (7.3 M triples) rdflib
@@ -22,7 +22,7 @@ context is published as ``context.jsonld`` for partners who compact their own da
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -123,8 +123,16 @@ def _entailed(asserted: Collection[Triple], inferred: Collection[Triple]) -> lis
     return [t for t in inferred if t not in asserted]
 
 
+class _SortedDataset(Dataset):
+    """A Dataset that lists its named graphs sorted: rdflib's memory store keeps them in a set, and
+    its TriG serializer writes them in that order, which follows the hash seed."""
+
+    def contexts(self, triple: Triple | None = None) -> Iterator[Graph]:
+        return iter(sorted(super().contexts(triple), key=lambda graph: graph.identifier))
+
+
 def _dataset(asserted: Collection[Triple], inferred: Collection[Triple], ns: Namespaces, use_inferred: bool) -> Dataset:
-    ds = Dataset(default_union=False)
+    ds = _SortedDataset(default_union=False)
     for prefix, iri in ns.prefixes().items():
         ds.bind(prefix, iri)
     a_name, i_name = graph_names(ns)
