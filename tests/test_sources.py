@@ -5,6 +5,7 @@ One case per error kind; each edits one file of a scratch copy of the real sourc
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,7 @@ def test_bad_input_is_refused_and_nothing_is_written(case: str, scratch: Project
         assert words in result.output
     assert scratch.asserted_graph.read_bytes() == SENTINEL
     assert not scratch.inferred_graph.exists()
+    assert gc.isenabled()  # the build pauses the cycle collector; a failure must not leave it off
 
 
 def test_every_error_is_reported_at_once(scratch: Project) -> None:

@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .config import DEFAULT_BASE, Namespaces, Project
+from .gc_pause import cycles_uncollected
 
 ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
                     help="Repository root (default: current directory or $LLS_ROOT).")  # fmt: skip
@@ -33,10 +34,17 @@ def _namespaces(base: str) -> Namespaces:
         raise click.UsageError(str(exc)) from exc
 
 
+#: Commands that keep running: the cycle collector stays on for them (see :mod:`lls_graph.gc_pause`).
+LONG_RUNNING = {"serve"}
+
+
 @click.group()
 @click.version_option(__version__, prog_name="lls-graph")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """lls-graph: the Lombardy life-sciences knowledge graph."""
+    if ctx.invoked_subcommand not in LONG_RUNNING:
+        ctx.with_resource(cycles_uncollected())  # batch work; restored when the command ends
 
 
 @main.command()

@@ -24,7 +24,7 @@ from rdflib.term import Node
 from .config import Namespaces
 
 __all__ = ["IS_TYPE", "LONGTURTLE_MAX", "RDF_TYPE", "Triple", "graph_of", "ntriples", "read_triples", "replace_dir",
-           "turtle_bytes",
+           "turtle_bytes", "turtle_text",
            "write_atomically"]  # fmt: skip
 
 #: A triple of rdflib terms: the build holds large graphs as sets of these, not as rdflib Graphs.
@@ -106,10 +106,11 @@ def _term(node: Node) -> str:
     return f"{text}^^<{node.datatype}>" if node.datatype else text
 
 
-def turtle_bytes(triples: Collection[Triple], ns: Namespaces, header: str,
-                 extra_prefixes: Mapping[str, str] | None = None, *,
-                 lines: Sequence[str] | None = None) -> bytes:  # fmt: skip
-    """Canonical Turtle of ``triples`` (a Graph or a set of triples) after a ``#`` comment header.
+def turtle_text(triples: Collection[Triple], ns: Namespaces, header: str,
+                extra_prefixes: Mapping[str, str] | None = None, *,
+                lines: Sequence[str] | None = None) -> list[str]:  # fmt: skip
+    """Canonical Turtle of ``triples`` (a Graph or a set of triples) after a ``#`` comment header,
+    as pieces of text to join, or to hand to :func:`write_atomically` as they are.
 
     ``extra_prefixes`` adds vocabularies outside the fixed table (the DCAT-AP_IT terms of
     ``dcat.ttl``), so they read as prefixed names instead of rdflib's generated ``ns1:``.
@@ -120,30 +121,44 @@ def turtle_bytes(triples: Collection[Triple], ns: Namespaces, header: str,
     blank = any(type(term) is BNode for triple in triples for term in triple)  # isinstance: 8x slower
     if len(triples) > LONGTURTLE_MAX and not blank:
         prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(table.items()))
-        statements = "".join(lines if lines is not None else sorted(ntriples(triples)))
-        return f"{comment}\n{prefixes}\n{statements}".encode()
+        return [comment, "\n", prefixes, "\n", *(lines if lines is not None else sorted(ntriples(triples)))]
     out = Graph(bind_namespaces="none")
     for prefix, iri in sorted(table.items()):
         out.bind(prefix, iri)
     out.addN((s, p, o, out) for s, p, o in triples)
     # Without blank nodes longturtle's order is already canonical; canon=True costs 3x more.
-    body = out.serialize(format="longturtle", canon=blank, encoding="utf-8")
-    return comment.encode("utf-8") + b"\n" + body
+    return [comment, "\n", out.serialize(format="longturtle", canon=blank)]
 
 
-def write_atomically(files: Mapping[Path, bytes]) -> None:
-    """Write all files, or none: every temp file is complete before the first rename."""
+def turtle_bytes(triples: Collection[Triple], ns: Namespaces, header: str,
+                 extra_prefixes: Mapping[str, str] | None = None, *,
+                 lines: Sequence[str] | None = None) -> bytes:  # fmt: skip
+    """:func:`turtle_text` as one UTF-8 document."""
+    return "".join(turtle_text(triples, ns, header, extra_prefixes, lines=lines)).encode("utf-8")
+
+
+def write_atomically(files: Mapping[Path, bytes | Iterable[str]]) -> None:
+    """Write all files, or none: every temp file is complete before the first rename.
+
+    A file's content is bytes, or pieces of text written in turn as UTF-8 (a product of
+    millions of lines is never joined into one string: at 100 k organisations that cost
+    ~20 s and 2 GB per file).
+    """
     staged: list[tuple[Path, Path]] = []
     try:
         for target, content in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(tmp), target))
             os.chmod(tmp, 0o644)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
+            binary = isinstance(content, bytes)
+            with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                if binary:
+                    handle.write(content)
+                else:
+                    handle.writelines(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-            staged.append((Path(tmp), target))
         for tmp, target in staged:
             os.replace(tmp, target)
     finally:
