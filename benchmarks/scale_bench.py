@@ -326,8 +326,8 @@ def main() -> None:
             rows += bench_queries(folder, args.repeat, sample != 0, per_query, sample, args.rdflib_cap)
         if not args.skip_outputs:
             rows += bench_outputs(folder, with_rdflib=n <= args.rdflib_max, with_trees=n <= args.tree_max)
-        held = "rdflib's graph and the raw in-memory store" if sample != 0 else "the raw in-memory store"
-        rows.append(("peak memory of this benchmark process", f"{_peak_mb():,.0f} MB", f"holds {held} too"))
+        rows.append(("peak memory of this benchmark process", f"{_peak_mb():,.0f} MB",
+                     "it holds what the rows above load into it (raw pyoxigraph, rdflib)"))  # fmt: skip
         rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{x:.1f}" for x in os.getloadavg()),
                      "other work shared the 2 cores"))  # fmt: skip
         report[size] = {"rows": rows, "queries": per_query}
