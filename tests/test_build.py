@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from lls_graph.build import Products, build
@@ -51,6 +51,12 @@ def test_byte_identical_across_hash_seeds(tmp_path: Path, fresh: Project, projec
         subprocess.run(command, check=True, env=env, capture_output=True)
         for name in ("lls.ttl", "lls-inferred.ttl"):
             assert (out / name).read_bytes() == (fresh.products / name).read_bytes(), (seed, name)
+
+
+def test_products_hold_no_blank_nodes(products: Products) -> None:
+    """write_products relies on it: it writes large products as sorted lines without looking for any."""
+    blank = {term for triple in products.inferred_triples for term in triple if isinstance(term, BNode)}
+    assert not blank
 
 
 def test_round_trip_and_independent_parser(fresh: Project, products: Products) -> None:
