@@ -44,7 +44,7 @@ __all__ = [
     "to_store",
 ]
 
-#: N-Triples lines per chunk of the text streamed to pyoxigraph, so the text of a large graph is never whole.
+#: N-Triples lines rendered and encoded at a time: the store loads one UTF-8 document, never a str of it all.
 _CHUNK = 100_000
 
 
