@@ -224,13 +224,11 @@ def bench_search(project, raw, graph, repeat: int, open_index) -> list[tuple[str
     return out
 
 
-#: Formats whose writer builds an rdflib graph (TriG, JSON-LD): run up to ``--tree-max`` organisations.
-TREE_FORMATS = ("trig", "jsonld")
 #: rdflib's serializer for the same dump (rdflib has no sorted N-Quads of two graphs from one file).
 RDFLIB_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "xml": "xml"}
 
 
-def bench_outputs(folder: Path, with_rdflib: bool, with_trees: bool) -> list[tuple[str, str, str]]:
+def bench_outputs(folder: Path, with_rdflib: bool) -> list[tuple[str, str, str]]:
     """Export (every format), the network page and the analysis, each a real CLI run with its peak memory.
 
     rdflib's side is the same work done the former way, in this process: parse the product with
@@ -244,9 +242,6 @@ def bench_outputs(folder: Path, with_rdflib: bool, with_trees: bool) -> list[tup
         out = Path(tmp)
         ours = {}
         for fmt in FORMATS:
-            if fmt in TREE_FORMATS and not with_trees:
-                rows.append((f"`lls-graph export --format {fmt}`", "not run", "builds an rdflib graph (--tree-max)"))
-                continue
             target = out / f"dump.{fmt}"
             ours[fmt], peak, _ = _child([*CLI, "export", "--root", str(folder), "--format", fmt, "-o", str(target)])
             rows.append((f"`lls-graph export --format {fmt}`", f"{ours[fmt]:.1f} s, {peak:,.0f} MB peak",
@@ -309,7 +304,6 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true", help="reuse products already built in --work")
     parser.add_argument("--skip-outputs", action="store_true", help="no serialisation, view, analysis")
     parser.add_argument("--skip-queries", action="store_true", help="no load, query, search figures")
-    parser.add_argument("--tree-max", type=int, default=10_000, help="TriG and JSON-LD dumps up to this N")
     parser.add_argument("--json", type=Path, help="also write all figures as JSON")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -325,7 +319,7 @@ def main() -> None:
         if not args.skip_queries:
             rows += bench_queries(folder, args.repeat, sample != 0, per_query, sample, args.rdflib_cap)
         if not args.skip_outputs:
-            rows += bench_outputs(folder, with_rdflib=n <= args.rdflib_max, with_trees=n <= args.tree_max)
+            rows += bench_outputs(folder, with_rdflib=n <= args.rdflib_max)
         rows.append(("peak memory of this benchmark process", f"{_peak_mb():,.0f} MB",
                      "it holds what the rows above load into it (raw pyoxigraph, rdflib)"))  # fmt: skip
         rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{x:.1f}" for x in os.getloadavg()),

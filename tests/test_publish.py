@@ -23,13 +23,15 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from mod_rewrite import rewrite
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, VOID
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, VOID
+from rdflib.plugins.shared.jsonld.context import Context
 
+from lls_graph import export
 from lls_graph.cli import EXPORT_FORMATS, main
 from lls_graph.config import Namespaces, Project
 from lls_graph.docs import PYLODE_LOCK, _ontpub, ontology_html
-from lls_graph.export import FORMATS, context
+from lls_graph.export import FORMATS, context, export_bytes, jsonld_nodes, load_graphs
 from lls_graph.release import release_date
 from lls_graph.site import htaccess
 from lls_graph.validation import shacl_violations
@@ -118,6 +120,73 @@ def test_quad_dumps_keep_asserted_and_entailed_named_graphs(release: Path, sourc
     asserted, entailed = NS.base + "graph/asserted", NS.base + "graph/inferred"
     assert _triples(dump, OX_FORMATS[fmt], asserted) == source["asserted"]
     assert _triples(dump, OX_FORMATS[fmt], entailed) == source["inferred"] - source["asserted"]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own TriG parser uses its deprecated API
+def test_large_trig_is_each_named_graph_as_sorted_lines(monkeypatch: pytest.MonkeyPatch, source: dict) -> None:
+    """Above LONGTURTLE_MAX triples TriG needs no rdflib Dataset: pyoxigraph and rdflib read the same named graphs."""
+    monkeypatch.setattr(export, "LONGTURTLE_MAX", 0)
+    asserted, inferred = load_graphs(Project(root=ROOT), "trig")
+    data = export_bytes("trig", asserted, inferred, NS, use_inferred=True)
+    names = [NS.base + "graph/asserted", NS.base + "graph/inferred"]
+    assert _triples(data, ox.RdfFormat.TRIG, names[0]) == source["asserted"]
+    assert _triples(data, ox.RdfFormat.TRIG, names[1]) == source["inferred"] - source["asserted"]
+    blocks = re.findall(r"^<([^>]+)> \{\n(.*?)^\}$", data.decode(), flags=re.MULTILINE | re.DOTALL)
+    assert [name for name, _ in blocks] == names
+    assert all(lines.splitlines() == sorted(lines.splitlines()) for _, lines in blocks)
+    by_rdflib = Dataset()
+    by_rdflib.parse(data=data, format="trig")
+    assert [len(by_rdflib.graph(URIRef(name))) for name in names] == [
+        len(source["asserted"]), len(source["inferred"] - source["asserted"])]  # fmt: skip
+
+
+def _sorted_nodes(nodes: list[dict]) -> str:
+    """Node objects as the dump writes them (sorted lists, nodes and keys): one string to compare."""
+    nodes = json.loads(json.dumps(nodes))
+    for node in nodes:
+        node.pop("@context", None)
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+    return json.dumps(sorted(nodes, key=lambda n: n["@id"]), indent=1, sort_keys=True)
+
+
+def _rdflib_jsonld(graph: Graph) -> str:
+    raw = json.loads(graph.serialize(format="json-ld", context=context(NS)["@context"], auto_compact=True))
+    return _sorted_nodes(raw.get("@graph", [raw] if "@id" in raw else []))
+
+
+def _edge_cases() -> Graph:
+    """Every kind of value the compaction treats apart: classes, tagged, native and typed literals, blank nodes."""
+    from rdflib.namespace import XSD  # not a module global: pytest's collection trips rdflib's closed namespace
+
+    a, lls = URIRef(NS.base + "id/a"), NS.lls
+    graph = Graph()
+    for triple in [
+        (a, RDF.type, URIRef(lls + "Company")),
+        (a, RDF.type, URIRef("http://other.example/Thing")),
+        (a, RDFS.label, Literal("Università", lang="it")),
+        (a, RDFS.label, Literal("University", lang="en")),
+        (a, URIRef(lls + "obsValue"), Literal("12", datatype=XSD.integer)),
+        (a, URIRef(lls + "obsValue"), Literal("1.5E0", datatype=XSD.double)),
+        (a, URIRef(lls + "status"), Literal("true", datatype=XSD.boolean)),
+        (a, URIRef(lls + "quoteText"), Literal('say "hi"\n', datatype=XSD.string)),
+        (a, URIRef(lls + "year"), Literal("2021", datatype=XSD.gYear)),
+        (a, URIRef("http://other.example/p"), Literal("plain")),
+        (a, URIRef(lls + "locatedIn"), BNode("place")),
+        (BNode("place"), RDFS.label, Literal("Milano")),
+        (URIRef(NS.base + "id/quote/a-1"), URIRef(lls + "quotedFrom"), URIRef(NS.base + "id/brochure")),
+    ]:
+        graph.add(triple)
+    return graph
+
+
+@pytest.mark.parametrize("which", ["edge cases", "inferred product"])
+def test_jsonld_nodes_are_the_ones_rdflib_compacts(which: str) -> None:
+    """The dump's nodes are made without an rdflib graph: the same nodes as rdflib's serializer, value for value."""
+    graph = _edge_cases() if which == "edge cases" else Graph().parse(Project(root=ROOT).inferred_graph)
+    ours = jsonld_nodes(sorted(graph, key=lambda t: [term.n3() for term in t]), Context(context(NS)["@context"]))
+    assert _sorted_nodes(ours) == _rdflib_jsonld(graph)
 
 
 def test_ntriples_dump_is_what_rdflib_parses_and_writes(release: Path) -> None:

@@ -2,15 +2,16 @@
 
 Partners diff dumps and mirror them, so each format depends only on the triples:
 line formats (N-Triples, N-Quads) are sorted lines; Turtle is the canonical Turtle of the
-build's products; TriG and JSON-LD are serialised from a graph whose triples were inserted
-in sorted order (rdflib's memory store iterates in insertion order, so no hash seed leaks
-in; TriG's named graphs are listed sorted too), and JSON-LD is re-dumped with sorted keys
-and sorted ``@graph``; RDF/XML is written by subject, sorted.
+build's products; TriG is rdflib's, from a Dataset whose triples were inserted in sorted
+order (rdflib's memory store iterates in insertion order, so no hash seed leaks in; its
+named graphs are listed sorted too), and above :data:`LONGTURTLE_MAX` triples each named
+graph is a block of sorted N-Triples lines, as the Turtle products are; JSON-LD is the
+document rdflib's compaction makes (its own ``Context`` shrinks the IRIs), with sorted keys,
+values and ``@graph``; RDF/XML is written by subject, sorted.
 
 The products are read as sets of triples by pyoxigraph's parser (:func:`read_triples`), and
-only TriG and JSON-LD build an rdflib graph: at 100 k organisations (7.3 M triples) rdflib
-needs minutes and more than 10 GB to hold the graph, so those two formats stop there (see
-``docs/scale.md``), while the line formats, Turtle and RDF/XML never hold one.
+only a small graph's TriG builds an rdflib graph: at 100 k organisations (7.3 M triples)
+rdflib needs minutes and more than 10 GB to hold one (see ``docs/scale.md``).
 
 Named graphs: in TriG and N-Quads the asserted triples go in ``<base>graph/asserted``
 and the entailments (inferred minus asserted) in ``<base>graph/inferred`` (left out with
@@ -23,13 +24,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Iterator
+from functools import cache
+from itertools import chain
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import Node
 
 from .config import Namespaces, Project
-from .serialise import Triple, ntriples, read_triples, turtle_bytes, write_atomically
+from .serialise import (
+    IS_TYPE,
+    LONGTURTLE_MAX,
+    Triple,
+    has_blank_nodes,
+    ntriples,
+    prefix_lines,
+    read_triples,
+    turtle_bytes,
+    write_atomically,
+)
 
 __all__ = [
     "FORMATS",
@@ -38,9 +53,9 @@ __all__ = [
     "context_bytes",
     "export_bytes",
     "graph_names",
+    "jsonld_nodes",
     "load_graphs",
     "ntriples_chunks",
-    "sorted_graph",
     "write_export",
 ]
 
@@ -79,16 +94,6 @@ def _key(triple: tuple[Node, ...]) -> tuple[str, ...]:
     return tuple(term.n3() for term in triple)
 
 
-def sorted_graph(triples: Iterable[tuple[Node, Node, Node]], ns: Namespaces) -> Graph:
-    """A graph whose iteration order is the sorted order of its triples, with our prefixes."""
-    out = Graph(bind_namespaces="none")
-    for prefix, iri in ns.prefixes().items():
-        out.bind(prefix, iri)
-    for triple in sorted(triples, key=_key):
-        out.add(triple)
-    return out
-
-
 def context(ns: Namespaces) -> dict:
     """The JSON-LD context we ship: our fixed prefix table (generated, so it never drifts)."""
     return {"@context": {prefix: iri for prefix, iri in ns.prefixes().items()}}
@@ -104,16 +109,56 @@ def _sorted_lines(lines: list[str]) -> bytes:
     return ("".join(sorted(lines)) or "\n").encode("utf-8")
 
 
-def _jsonld(graph: Graph, ns: Namespaces) -> bytes:
+def jsonld_nodes(triples: Iterable[Triple], ctx: Context) -> list[dict]:
+    """The node objects rdflib's JSON-LD serializer makes with ``auto_compact`` and ``ctx``, without its graph.
+
+    One flat node per subject (rdflib embeds nothing either); its ``@id`` and every object IRI
+    shrunk by ``ctx``, predicates, classes and datatypes as ``ctx``'s symbols; one value bare,
+    more as a list; xsd:string, integer, double and boolean as JSON values, other typed literals
+    as ``@value``/``@type``, tagged ones as ``@value``/``@language``. rdflib would need an
+    in-memory graph of the triples (over 10 GB at 100 k organisations) to do the same.
+    ``tests/test_publish.py`` holds it to rdflib's output.
+    """
+    shrink, symbol = cache(ctx.shrink_iri), cache(ctx.to_symbol)  # a product names each IRI many times
+
+    def value(term: Node) -> object:
+        if isinstance(term, URIRef):
+            return {"@id": shrink(term)}
+        if isinstance(term, BNode):
+            return {"@id": term.n3()}
+        if term.datatype in PLAIN_LITERAL_TYPES:
+            return term.toPython()
+        if term.datatype:
+            return {"@type": symbol(term.datatype), "@value": str(term)}
+        return {"@language": term.language, "@value": str(term)} if term.language else str(term)
+
+    nodes: dict[Node, dict] = {}
+    for s, p, o in triples:
+        node = nodes.get(s)
+        if node is None:
+            node = nodes[s] = {"@id": s.n3() if isinstance(s, BNode) else shrink(s)}
+        if p in IS_TYPE:
+            key, item = "@type", symbol(o) if isinstance(o, URIRef) else value(o)
+        else:
+            key, item = symbol(p), value(o)
+        if key not in node:
+            node[key] = item
+        elif isinstance(node[key], list):
+            node[key].append(item)
+        else:
+            node[key] = [node[key], item]
+    return list(nodes.values())
+
+
+def _jsonld(triples: Iterable[Triple], ns: Namespaces) -> bytes:
+    """The compacted document with our context inline, every list and the ``@graph`` sorted."""
     ctx = context(ns)["@context"]
-    raw = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
-    nodes = raw.get("@graph", [raw] if "@id" in raw else [])
+    nodes = jsonld_nodes(triples, Context(ctx))
     for node in nodes:
-        node.pop("@context", None)
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    nodes.sort(key=lambda n: n.get("@id", ""))
+    nodes.sort(key=lambda n: n["@id"])
     doc = {"@context": ctx, "@graph": nodes}
     return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -131,18 +176,24 @@ class _SortedDataset(Dataset):
         return iter(sorted(super().contexts(triple), key=lambda graph: graph.identifier))
 
 
-def _dataset(asserted: Collection[Triple], inferred: Collection[Triple], ns: Namespaces, use_inferred: bool) -> Dataset:
+def _trig(asserted: Collection[Triple], inferred: Collection[Triple], ns: Namespaces, use_inferred: bool) -> bytes:
+    """rdflib's TriG of the two named graphs; above LONGTURTLE_MAX triples, each a block of sorted lines."""
+    entailed = _entailed(asserted, inferred) if use_inferred else []
+    if len(asserted) + len(entailed) <= LONGTURTLE_MAX or has_blank_nodes(chain(asserted, entailed)):
+        return _dataset(asserted, entailed, ns).serialize(format="trig", encoding="utf-8")
+    blocks = [f"<{name}> {{\n{''.join(sorted(ntriples(triples)))}}}\n"
+              for name, triples in zip(graph_names(ns), (asserted, entailed), strict=True) if triples]  # fmt: skip
+    return (prefix_lines(ns.prefixes()) + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _dataset(asserted: Collection[Triple], entailed: Collection[Triple], ns: Namespaces) -> Dataset:
     ds = _SortedDataset(default_union=False)
     for prefix, iri in ns.prefixes().items():
         ds.bind(prefix, iri)
-    a_name, i_name = graph_names(ns)
-    named_a = ds.graph(a_name)
-    for triple in sorted(asserted, key=_key):
-        named_a.add(triple)
-    if use_inferred:
-        named_i = ds.graph(i_name)
-        for triple in sorted(_entailed(asserted, inferred), key=_key):
-            named_i.add(triple)
+    for name, triples in zip(graph_names(ns), (asserted, entailed), strict=True):
+        named = ds.graph(name)
+        for triple in sorted(triples, key=_key):
+            named.add(triple)
     return ds
 
 
@@ -165,7 +216,7 @@ def export_bytes(fmt: str, asserted: Collection[Triple], inferred: Collection[Tr
     if fmt == "nq":
         return _nquads(asserted, inferred, ns, use_inferred)
     if fmt == "trig":
-        return _dataset(asserted, inferred, ns, use_inferred).serialize(format="trig", encoding="utf-8")
+        return _trig(asserted, inferred, ns, use_inferred)
     triples = inferred if use_inferred else asserted
     if fmt == "ttl":
         what = "inferred (asserted + entailed)" if use_inferred else "asserted"
@@ -173,7 +224,7 @@ def export_bytes(fmt: str, asserted: Collection[Triple], inferred: Collection[Tr
     if fmt == "nt":
         return _sorted_lines(ntriples(triples))
     if fmt == "jsonld":
-        return _jsonld(sorted_graph(triples, ns), ns)
+        return _jsonld(triples, ns)
     return _rdfxml(triples, ns)
 
 
