@@ -33,6 +33,7 @@ from lls_graph.config import Namespaces, Project
 from lls_graph.docs import PYLODE_LOCK, _ontpub, ontology_html
 from lls_graph.export import FORMATS, context, export_bytes, jsonld_nodes, load_graphs
 from lls_graph.release import release_date
+from lls_graph.serialise import ntriples
 from lls_graph.site import htaccess
 from lls_graph.validation import shacl_violations
 
@@ -187,6 +188,14 @@ def test_jsonld_nodes_are_the_ones_rdflib_compacts(which: str) -> None:
     graph = _edge_cases() if which == "edge cases" else Graph().parse(Project(root=ROOT).inferred_graph)
     ours = jsonld_nodes(sorted(graph, key=lambda t: [term.n3() for term in t]), Context(context(NS)["@context"]))
     assert _sorted_nodes(ours) == _rdflib_jsonld(graph)
+
+
+def test_jsonld_keeps_falsy_values_rdflib_drops() -> None:
+    """rdflib's serializer tests ``if value:`` and loses a 0 or "" when another value follows; the dump keeps all."""
+    a, p = URIRef(NS.base + "id/a"), URIRef(NS.lls + "obsValue")
+    triples = {(a, p, Literal(0)), (a, p, Literal(5)), (a, p, Literal("")), (a, p, Literal(False))}
+    data = export_bytes("jsonld", set(), triples, NS, use_inferred=True)
+    assert _triples(data, ox.RdfFormat.JSON_LD) == _triples("".join(ntriples(triples)).encode(), ox.RdfFormat.N_TRIPLES)
 
 
 def test_ntriples_dump_is_what_rdflib_parses_and_writes(release: Path) -> None:
