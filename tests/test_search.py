@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 
 from lls_graph.config import Project
-from lls_graph.search import INDEX_FILE, LabelIndex
+from lls_graph.search import INDEX_FILE, LabelIndex, normalise_name
 from lls_graph.store import open_index, open_store, store_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +109,28 @@ def test_the_index_beside_the_store_matches_the_store() -> None:
     assert saved == LabelIndex.from_store(open_store(project)).to_json()
     hits = open_index(project).search("citta della salute", type_iri=LLS + "InnovationHub")
     assert [(hit.iri, hit.label, hit.rank) for hit in hits] == [(ID + "citta-della-salute", "Città della Salute", 0)]
+
+
+def _search_by_scanning(index: LabelIndex, text: str) -> list[tuple[str, str, int]]:
+    """The ranking the index promises, computed the slow obvious way: fold each label, look inside."""
+    needle = normalise_name(text)
+    best: dict[str, tuple[int, str, str, str]] = {}
+    for iri, label, language in index.labels:
+        folded = normalise_name(label)
+        if needle in folded:
+            rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
+            best[iri] = min(best.get(iri, (3, "", "", "")), (rank, folded, label, language))
+    ordered = sorted(best.items(), key=lambda item: (item[1], item[0]))
+    return [(iri, label, rank) for iri, (rank, _, label, _) in ordered]
+
+
+@pytest.mark.parametrize("text", ["milan", "Università", "lombard", "ospedale", "a", "in", "irccs", "mind"])
+def test_the_index_ranks_as_scanning_every_label_would(text: str) -> None:
+    """On the real graph, including labels that hold the text twice ("Milano ... Milano")."""
+    index = open_index(Project(root=ROOT))
+    hits = index.search(text, limit=None)
+    assert hits, text
+    assert [(hit.iri, hit.label, hit.rank) for hit in hits] == _search_by_scanning(index, text)
 
 
 def test_the_build_index_from_triples_is_the_store_index() -> None:
