@@ -4,8 +4,8 @@ A SPARQL ``FILTER(CONTAINS(LCASE(?label), "x"))`` scans every label and cannot f
 (``Università`` vs ``universita``); at 100 k organisations the raw engine needs ~170 ms for it.
 The index here folds every label once (:func:`normalise_name`) and joins them into one string,
 so a search is one C-level regular-expression scan plus a bisect per label found: at 100 k
-organisations (136 k labels) 2 ms for a text found nowhere, 6 ms for the 995 labels holding
-"universit" (11 ms while each hit folded its label again; ``benchmarks/scale_bench.py``).
+organisations (136 k labels) 2 ms for a text found nowhere, 6-10 ms for the 995 labels holding
+"universit", half what it took while each hit folded its label again (``docs/scale.md``).
 ``lls-graph build`` writes it beside the query store (``graph/.store/<graph>/labels.json``)
 whenever the store is (re)loaded, so it never drifts from the graph it describes.
 """
