@@ -131,6 +131,7 @@ def test_the_index_ranks_as_scanning_every_label_would(text: str) -> None:
     hits = index.search(text, limit=None)
     assert hits, text
     assert [(hit.iri, hit.label, hit.rank) for hit in hits] == _search_by_scanning(index, text)
+    assert index.search(text, limit=3) == hits[:3]
 
 
 def test_the_build_index_from_triples_is_the_store_index() -> None:
