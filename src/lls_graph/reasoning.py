@@ -11,13 +11,13 @@ Without Java the build says so and falls back to owlrl's pure-Python OWL 2 RL cl
 labelled as such in the products; it also detects disjointness clashes.
 
 Strategy per size (``reasoner="auto"``; figures in docs/scale.md, from
-``benchmarks/reasoning_bench.py``): the rule closure is linear (on Python sets of terms ~5 s at
-10 k organisations and 65 s at 100 k, 2-core machine) and gives the same entailments as owlrl and
-HermiT on our ontology; HermiT adds the DL consistency proof at minutes' cost (15 s at 1 k, 243 s
-at 10 k, and it grows faster than linearly), so it runs up to :data:`HERMIT_MAX_INDIVIDUALS` and
-the rule closure alone above; owlrl, the fallback without
-Java, is 15x slower than the rules (83 s at 1 k), so it runs only on graphs the size of the
-documents' (:data:`OWLRL_MAX_INDIVIDUALS`). "Individuals" are the subjects under the data
+``benchmarks/reasoning_bench.py`` on the 2-core machine): the rule closure is linear (on Python
+sets of terms 3.3 s at 10 k organisations, 27 s at 100 k) and gives the same entailments as owlrl
+and HermiT on our ontology; HermiT adds the DL consistency proof at 5-16x that cost (17 s at 10 k,
+170 s at 100 k, where it doubles the build), so it runs up to :data:`HERMIT_MAX_INDIVIDUALS` and
+the rule closure alone above; owlrl, the fallback without Java, is 60-90x slower than the rules
+(18 s at 1 k, 192 s at 10 k), so it runs only on graphs the size of the documents'
+(:data:`OWLRL_MAX_INDIVIDUALS`). "Individuals" are the subjects under the data
 namespace once the provenance axioms are set aside: ~2.5 per organisation.
 """
 
