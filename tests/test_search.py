@@ -126,7 +126,7 @@ def _search_by_scanning(index: LabelIndex, text: str) -> list[tuple[str, str, in
 
 @pytest.mark.parametrize("text", ["milan", "Università", "lombard", "ospedale", "a", "in", "irccs", "mind"])
 def test_the_index_ranks_as_scanning_every_label_would(text: str) -> None:
-    """On the real graph, including labels that hold the text twice ("Milano ... Milano")."""
+    """On the real graph, where labels hold the text more than once ("'Milan ...' and 'Milano ...'")."""
     index = open_index(Project(root=ROOT))
     hits = index.search(text, limit=None)
     assert hits, text
