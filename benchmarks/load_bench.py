@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from scale_bench import _machine, _project_dir  # benchmarks/ is on sys.path when run as a script
+from scale_bench import _machine, _project_dir, _timed  # benchmarks/ is on sys.path when run as a script
 
 from lls_graph.config import Namespaces, Project
 from lls_graph.gc_pause import cycles_uncollected
@@ -38,12 +37,6 @@ from lls_graph.gc_pause import cycles_uncollected
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OWL = "http://www.w3.org/2002/07/owl#"
 AXIOM = ox.NamedNode(OWL + "Axiom")
-
-
-def _seconds(work) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 def _triples(path: Path) -> list[ox.Quad]:
@@ -82,7 +75,7 @@ def without_alignment(quads: list[ox.Quad], asserted: set[ox.Quad], ns: Namespac
 
 def _load(quads: Iterable[ox.Quad], lenient: bool) -> float:
     data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    return _seconds(lambda: ox.Store().bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=lenient))
+    return _timed(lambda: ox.Store().bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=lenient))[0]
 
 
 def bench(folder: Path) -> list[tuple[str, str, str, str]]:
@@ -91,9 +84,9 @@ def bench(folder: Path) -> list[tuple[str, str, str, str]]:
     source = project.inferred_graph
     if not source.is_file():
         raise SystemExit(f"{source} does not exist: build it first (scale_bench.py or lls-graph build)")
-    from_file = [_seconds(lambda lenient=lenient: ox.Store().bulk_load(
-        path=str(source), format=ox.RdfFormat.TURTLE, lenient=lenient)) for lenient in (False, True)]  # fmt: skip
-    parse = _seconds(lambda: sum(1 for _ in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)))
+    from_file = [_timed(lambda lenient=lenient: ox.Store().bulk_load(
+        path=str(source), format=ox.RdfFormat.TURTLE, lenient=lenient))[0] for lenient in (False, True)]  # fmt: skip
+    parse = _timed(lambda: sum(1 for _ in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)))[0]
     rows = [("parse only (the parser's floor, Turtle)", "", f"{parse:.2f} s", ""),
             ("as built, from the Turtle file", "", f"{from_file[0]:.2f} s", f"{from_file[1]:.2f} s")]  # fmt: skip
     inferred = _triples(source)
