@@ -29,14 +29,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import OWL, RDF
 from scale_bench import _machine, _project_dir, _timed  # benchmarks/ is on sys.path when run as a script
 
 from lls_graph.config import Namespaces, Project
 from lls_graph.gc_pause import cycles_uncollected
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OWL = "http://www.w3.org/2002/07/owl#"
-AXIOM = ox.NamedNode(OWL + "Axiom")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def _triples(path: Path) -> list[ox.Quad]:
@@ -47,7 +46,7 @@ def quote_graphs(inferred: list[ox.Quad], ns: Namespaces) -> list[ox.Quad]:
     """The inferred graph with each axiom's fact moved into the named graph of its quote."""
     axioms: dict[ox.NamedNode, dict[str, list]] = {}
     for t in inferred:
-        if t.predicate.value.startswith(OWL + "annotated") or t.predicate.value == ns.lls + "evidence":
+        if t.predicate.value.startswith(str(OWL) + "annotated") or t.predicate.value == ns.lls + "evidence":
             axioms.setdefault(t.subject, {}).setdefault(t.predicate.value.rpartition("#")[2], []).append(t.object)
     annotated: dict[tuple, list] = {}
     for parts in axioms.values():
